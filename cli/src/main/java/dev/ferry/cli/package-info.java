@@ -1,0 +1,5 @@
+/** Ferry cli. */
+@NullMarked
+package dev.ferry.cli;
+
+import org.jspecify.annotations.NullMarked;

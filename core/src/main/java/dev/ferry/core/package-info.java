@@ -1,0 +1,5 @@
+/** Ferry core. */
+@NullMarked
+package dev.ferry.core;
+
+import org.jspecify.annotations.NullMarked;

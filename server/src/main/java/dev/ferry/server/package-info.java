@@ -1,0 +1,5 @@
+/** Ferry server. */
+@NullMarked
+package dev.ferry.server;
+
+import org.jspecify.annotations.NullMarked;

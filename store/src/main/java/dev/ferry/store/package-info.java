@@ -1,0 +1,5 @@
+/** Ferry store. */
+@NullMarked
+package dev.ferry.store;
+
+import org.jspecify.annotations.NullMarked;

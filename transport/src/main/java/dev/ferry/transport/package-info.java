@@ -1,0 +1,5 @@
+/** Ferry transport. */
+@NullMarked
+package dev.ferry.transport;
+
+import org.jspecify.annotations.NullMarked;
