@@ -1,0 +1,105 @@
+package dev.ferry.transport.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WireJsonTest {
+
+  private final ObjectMapper mapper = WireJson.mapper();
+
+  @Test
+  void pushRequest_writesSnakeCaseWithRawPayloadAndMillis() throws Exception {
+    PushRequest request =
+        new PushRequest(
+            "r-1",
+            3,
+            List.of(
+                new PushMutation(
+                    41,
+                    "notes",
+                    "note",
+                    "n-1",
+                    "upsert",
+                    RawJson.of("{\"title\":\"hi\"}"),
+                    Instant.parse("2026-11-21T10:00:00Z"))));
+
+    String json = mapper.writeValueAsString(request);
+
+    assertEquals(
+        "{\"replica_id\":\"r-1\",\"lease_epoch\":3,\"mutations\":[{\"client_seq\":41,"
+            + "\"project\":\"notes\",\"entity\":\"note\",\"entity_key\":\"n-1\",\"op\":\"upsert\","
+            + "\"payload\":{\"title\":\"hi\"},\"created_at\":\"2026-11-21T10:00:00.000Z\"}]}",
+        json);
+    assertEquals(request, mapper.readValue(json, PushRequest.class));
+  }
+
+  @Test
+  void rawJson_keepsUnicodeNestingAndExactNumbers() throws Exception {
+    String payload =
+        "{\"a\":[1,{\"b\":\"h\\u00e9llo \\ud83d\\ude00\"}],\"big\":123456789012345678901234567890,"
+            + "\"precise\":0.1000000000000000055511151231257827,\"neg\":-1.5e300,\"n\":null,\"t\":true}";
+    String body =
+        "{\"mutations\":[{\"seq\":1,\"replica_id\":\"r\",\"client_seq\":1,\"project\":\"p\","
+            + "\"entity\":\"e\",\"entity_key\":\"k\",\"op\":\"upsert\",\"payload\":"
+            + payload
+            + ",\"future_field\":{\"x\":1}}],\"has_more\":false,\"latest_seq\":1,\"extra\":[]}";
+
+    PullResponse page = mapper.readValue(body, PullResponse.class);
+    RawJson raw = page.mutations().get(0).payload();
+
+    assertEquals(mapper.readTree(payload), mapper.readTree(raw.json()));
+    assertTrue(raw.json().contains("123456789012345678901234567890"));
+    assertTrue(raw.json().contains("0.1000000000000000055511151231257827"));
+    assertTrue(raw.json().contains("héllo 😀"));
+  }
+
+  @Test
+  void pushResult_acceptedWithoutSeq_isRejectedAsMapping() {
+    String body = "{\"results\":[{\"client_seq\":1,\"status\":\"accepted\"}],\"latest_seq\":3}";
+
+    assertThrows(JsonMappingException.class, () -> mapper.readValue(body, PushResponse.class));
+  }
+
+  @Test
+  void pullResponse_missingLatestSeq_isRejectedAsMapping() {
+    String body = "{\"mutations\":[],\"has_more\":false}";
+
+    assertThrows(JsonMappingException.class, () -> mapper.readValue(body, PullResponse.class));
+  }
+
+  @Test
+  void pushRequest_duplicateClientSeq_isRejectedAsMapping() {
+    String m = "{\"client_seq\":1,\"project\":\"p\",\"entity\":\"e\",\"entity_key\":\"k\",\"op\":\"upsert\",\"payload\":1}";
+    String body = "{\"replica_id\":\"r\",\"lease_epoch\":0,\"mutations\":[" + m + "," + m + "]}";
+
+    assertThrows(JsonMappingException.class, () -> mapper.readValue(body, PushRequest.class));
+  }
+
+  @Test
+  void pushMutation_blankProject_parsesButNamesTheField() throws Exception {
+    String m = "{\"client_seq\":1,\"project\":\" \",\"entity\":\"e\",\"entity_key\":\"k\",\"op\":\"upsert\",\"payload\":[]}";
+
+    PushMutation mutation = mapper.readValue(m, PushMutation.class);
+
+    assertEquals("project must not be blank", mutation.semanticError());
+  }
+
+  @Test
+  void pushResult_rejected_roundTripsWithoutSeq() throws Exception {
+    PushResult result = PushResult.rejected(4, "policy_forbidden", "no", true);
+
+    String json = mapper.writeValueAsString(result);
+
+    assertEquals(
+        "{\"client_seq\":4,\"status\":\"rejected\",\"code\":\"policy_forbidden\",\"message\":\"no\",\"retryable\":true}",
+        json);
+    assertEquals(result, mapper.readValue(json, PushResult.class));
+  }
+}
