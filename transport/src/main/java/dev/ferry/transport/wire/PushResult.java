@@ -1,6 +1,8 @@
 package dev.ferry.transport.wire;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -13,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param code the rejection code (e.g. {@code validation_error}, {@code policy_forbidden}); required
  *     when rejected
  * @param message human text of a rejection
- * @param retryable whether a rejected mutation may succeed later (it then stays pending)
+ * @param retryable whether a rejected mutation may succeed later (it then stays pending); false
+ *     when absent
  */
 public record PushResult(
     @JsonProperty(required = true) long clientSeq,
@@ -21,7 +24,9 @@ public record PushResult(
     @Nullable Long seq,
     @Nullable String code,
     @Nullable String message,
-    boolean retryable) {
+    // Absent on accepted/duplicate results (DESIGN's own example omits it); the mapper's
+    // FAIL_ON_NULL_FOR_PRIMITIVES would otherwise refuse them. Absent means not retryable.
+    @JsonSetter(nulls = Nulls.AS_EMPTY) boolean retryable) {
 
   public PushResult {
     Objects.requireNonNull(status, "status");

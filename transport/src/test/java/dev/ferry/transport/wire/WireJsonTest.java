@@ -102,4 +102,29 @@ class WireJsonTest {
         json);
     assertEquals(result, mapper.readValue(json, PushResult.class));
   }
+
+  @Test
+  void pushResponse_designExampleWithoutRetryable_parses() throws Exception {
+    String body =
+        "{\"results\":[{\"client_seq\":41,\"status\":\"accepted\",\"seq\":1007},"
+            + "{\"client_seq\":42,\"status\":\"duplicate\",\"seq\":990},"
+            + "{\"client_seq\":43,\"status\":\"rejected\",\"code\":\"validation_error\","
+            + "\"message\":\"bad\",\"retryable\":false}],\"latest_seq\":1007}";
+
+    PushResponse response = mapper.readValue(body, PushResponse.class);
+
+    assertEquals(
+        List.of(
+            PushResult.accepted(41, 1007),
+            PushResult.duplicate(42, 990),
+            PushResult.rejected(43, "validation_error", "bad", false)),
+        response.results());
+  }
+
+  @Test
+  void pushResult_rejectedWithoutRetryable_isNotRetryable() throws Exception {
+    String body = "{\"client_seq\":4,\"status\":\"rejected\",\"code\":\"x\"}";
+
+    assertEquals(false, mapper.readValue(body, PushResult.class).retryable());
+  }
 }

@@ -1,0 +1,20 @@
+package dev.ferry.transport;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A {@link Sleeper} that records each wait and returns at once. */
+final class RecordingSleeper implements Sleeper {
+
+  private final List<Duration> waits = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void sleep(Duration duration) {
+    waits.add(duration);
+  }
+
+  List<Duration> waits() {
+    return List.copyOf(waits);
+  }
+}
