@@ -9,6 +9,7 @@ import dev.ferry.transport.internal.GzipRequestInterceptor;
 import dev.ferry.transport.internal.HttpExchange;
 import dev.ferry.transport.internal.JitteredBackoff;
 import dev.ferry.transport.internal.LoopbackHosts;
+import dev.ferry.transport.internal.NoDelaySocketFactory;
 import dev.ferry.transport.internal.RequestRunner;
 import dev.ferry.transport.internal.ResponseValidator;
 import dev.ferry.transport.internal.RetryAfter;
@@ -66,11 +67,11 @@ public final class HttpSyncTransport implements SyncTransport {
     // Long-polls hold a request each; OkHttp's default of 5 per host would queue other calls.
     dispatcher.setMaxRequests(64);
     dispatcher.setMaxRequestsPerHost(64);
+    OkHttpClient baseClient = config.baseClient();
     OkHttpClient client =
-        config
-            .baseClient()
-            .newBuilder()
+        baseClient.newBuilder()
             .dispatcher(dispatcher)
+            .socketFactory(NoDelaySocketFactory.wrap(baseClient.socketFactory()))
             .connectTimeout(config.connectTimeout)
             .readTimeout(config.readTimeout)
             .writeTimeout(config.writeTimeout)
@@ -278,8 +279,9 @@ public final class HttpSyncTransport implements SyncTransport {
     /**
      * The OkHttp client to build on, for its connection pool, TLS, proxy, DNS, event listener and
      * interceptors. The transport derives its own client from it with its own timeouts, dispatcher
-     * (so {@code close()} touches only its own calls), no redirects and request gzip; the given
-     * client is not modified. Default: one client shared by all transports that were given none.
+     * (so {@code close()} touches only its own calls), {@code TCP_NODELAY} sockets, no redirects
+     * and request gzip; the given client is not modified, and its connections are not reused by the
+     * transport (OkHttp pools per socket factory). Default: one client shared by all transports that were given none.
      */
     public Builder okHttpClient(OkHttpClient client) {
       this.client = Objects.requireNonNull(client, "client");

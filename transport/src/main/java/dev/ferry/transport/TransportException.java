@@ -84,6 +84,7 @@ public final class TransportException extends RuntimeException {
     this(kind, message, 0, null, null, cause);
   }
 
+  /** What the caller should do about this failure. */
   public Kind kind() {
     return kind;
   }
