@@ -28,14 +28,15 @@ public final class WireTimeModule extends SimpleModule {
 
   /** Formats an instant the way the wire carries it. */
   public static String format(Instant instant) {
-    return FORMAT.format(instant);
+    String fast = WireInstants.format(instant);
+    return fast != null ? fast : FORMAT.format(instant);
   }
 
   private static final class InstantSerializer extends JsonSerializer<Instant> {
     @Override
     public void serialize(Instant value, JsonGenerator gen, SerializerProvider serializers)
         throws IOException {
-      gen.writeString(FORMAT.format(value));
+      gen.writeString(format(value));
     }
   }
 
@@ -46,6 +47,10 @@ public final class WireTimeModule extends SimpleModule {
         return (Instant) ctxt.handleUnexpectedToken(Instant.class, p);
       }
       String text = p.getText();
+      Instant fast = WireInstants.parse(text);
+      if (fast != null) {
+        return fast;
+      }
       try {
         return Instant.parse(text);
       } catch (DateTimeParseException e) {
