@@ -27,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Full round trips of {@link HttpSyncTransport} against a local MockWebServer with canned
  * answers: a push of 1,000 mutations and a pull page of 1,000. One caller thread; the server runs
- * on the same machine, so its CPU is in the numbers too.
+ * on the same machine, so its CPU is in the numbers too. The server's sockets have Nagle off (see
+ * {@link NoDelayServerSockets}), as a real server's should.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -51,6 +52,7 @@ public class TransportRoundTripBenchmark {
     MockResponse pushAnswer = json(Fixtures.acceptedAnswer(1000));
     MockResponse pullAnswer = json(Fixtures.pullPage(1000));
     server = new MockWebServer();
+    server.setServerSocketFactory(new NoDelayServerSockets());
     server.setDispatcher(
         new Dispatcher() {
           @Override
