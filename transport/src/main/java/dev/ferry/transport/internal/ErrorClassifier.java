@@ -69,11 +69,13 @@ public final class ErrorClassifier {
       return new TransportException(
           Kind.CANCELLED, operation + " cancelled: the transport was closed", e);
     }
-    String what =
-        e instanceof SocketTimeoutException || isTimeout(e)
-            ? "timed out"
-            : "failed with " + e.getClass().getSimpleName();
-    return new TransportException(Kind.UNAVAILABLE, operation + " " + what, e);
+    if (e instanceof SocketTimeoutException || isTimeout(e)) {
+      return new TransportException(Kind.UNAVAILABLE, operation + " timed out", e);
+    }
+    // I/O messages name hosts and ports, never request headers.
+    String detail = e.getMessage() == null ? "" : ": " + shorten(e.getMessage());
+    return new TransportException(
+        Kind.UNAVAILABLE, operation + " failed with " + e.getClass().getSimpleName() + detail, e);
   }
 
   /** The kind for a status, consulting the body's error class only where the table is silent. */

@@ -10,9 +10,9 @@ import org.jspecify.annotations.Nullable;
  *
  * @param status the HTTP status code
  * @param headers the response headers
- * @param body the body bytes; the array is owned by this record and must not be modified
+ * @param body the body bytes; owned by this record and never copied (bodies are large), so callers
+ *     must not modify the array
  */
-@SuppressWarnings("ArrayRecordComponent") // internal carrier; the body is never copied for speed
 public record HttpResult(int status, Headers headers, byte[] body) {
 
   public HttpResult {
