@@ -57,11 +57,6 @@ public final class RetryingExecutor {
     this.tracker = tracker;
   }
 
-  /** The resilience4j instance, for its metrics and event publisher. */
-  public Retry retry() {
-    return retry;
-  }
-
   /**
    * Runs {@code attempt} until it succeeds, fails with a kind that is not retried, or the attempts
    * are used up; then returns its result or throws its last failure.
