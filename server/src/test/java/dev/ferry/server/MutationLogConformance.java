@@ -68,10 +68,17 @@ public abstract class MutationLogConformance {
     return start(ServerLimits.defaults());
   }
 
+  /** Runs after the test's server (and so its log) has stopped: drop what the test created. */
+  protected void afterServerStopped() {}
+
   @AfterEach
   void stopServer() {
-    if (server != null) {
-      server.stop(Duration.ofSeconds(5));
+    try {
+      if (server != null) {
+        server.stop(Duration.ofSeconds(5));
+      }
+    } finally {
+      afterServerStopped();
     }
   }
 

@@ -1,0 +1,157 @@
+package dev.ferry.server.internal.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.server.Await;
+import dev.ferry.server.FerryServer;
+import dev.ferry.server.MutationLog;
+import dev.ferry.server.MutationLogConformance;
+import dev.ferry.server.Pushes;
+import dev.ferry.server.TestClient;
+import dev.ferry.server.TestClient.Reply;
+import dev.ferry.server.TokenGrant;
+import dev.ferry.transport.wire.PullResponse;
+import dev.ferry.transport.wire.PulledMutation;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The conformance suite on PostgreSQL, plus what only PostgreSQL promises: several servers sharing
+ * one database. Those servers run in this JVM, but each has its own connections and notification
+ * listener, so to the database they are separate processes and the only wake-up path between them
+ * is {@code NOTIFY}. Each test uses its own schema. Skipped without {@code FERRY_TEST_PG_URL}.
+ */
+class PostgresMutationLogTest extends MutationLogConformance {
+
+  private static final String URL = System.getenv("FERRY_TEST_PG_URL");
+
+  private final String schema = "ferry_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+
+  @BeforeEach
+  void requirePostgres() {
+    Assumptions.assumeTrue(URL != null && !URL.isBlank(), "FERRY_TEST_PG_URL is not set");
+  }
+
+  @Override
+  protected MutationLog openLog() {
+    return MutationLog.postgres(URL, schema);
+  }
+
+  @Override
+  protected void afterServerStopped() {
+    if (URL == null || URL.isBlank()) {
+      return;
+    }
+    try (Connection c = DriverManager.getConnection(URL);
+        Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot drop test schema " + schema, e);
+    }
+  }
+
+  private FerryServer another() {
+    return FerryServer.builder()
+        .storage(openLog())
+        .port(0)
+        .grant(TokenGrant.allProjects(ALICE, "acme"))
+        .build()
+        .start();
+  }
+
+  @Test
+  void open_invalidSchemaName_isRefusedBeforeConnecting() {
+    assertThrows(IllegalArgumentException.class, () -> MutationLog.postgres(URL, "Bad-Name"));
+    assertThrows(IllegalArgumentException.class, () -> MutationLog.postgres(URL, "x; drop table y"));
+    assertThrows(IllegalArgumentException.class, () -> MutationLog.postgres("jdbc:sqlite:x", "ok"));
+  }
+
+  @Test
+  void twoServers_longPollOnOne_wakesOnCommitThroughTheOther() throws Exception {
+    start();
+    try (FerryServer second = another()) {
+      TestClient viaSecond = new TestClient(second.baseUri());
+      CompletableFuture<Reply> parked = viaSecond.pullAsync(ALICE, 0, 10, 60_000);
+      Await.until("the pull is parked on the second server", () -> second.parkedPulls() == 1);
+
+      client.push(ALICE, Pushes.range("r1", 1, "notes", 1, 1));
+
+      assertEquals(List.of(1L), seqs(parked.get(30, TimeUnit.SECONDS).pull()));
+    }
+  }
+
+  @Test
+  void twoServers_concurrentPushersOnBoth_pullerSeesEveryMutationOnceInCommitOrder() throws Exception {
+    start();
+    try (FerryServer second = another()) {
+      TestClient[] clients = {client, new TestClient(second.baseUri())};
+      int pushers = 6;
+      int batches = 15;
+      int batchSize = 40;
+      int total = pushers * batches * batchSize;
+      ExecutorService pool = Executors.newFixedThreadPool(pushers + 1);
+      try {
+        Future<List<PulledMutation>> puller =
+            pool.submit(
+                () -> {
+                  List<PulledMutation> seen = new ArrayList<>();
+                  long cursor = 0;
+                  while (seen.size() < total) {
+                    PullResponse page = clients[1].pull(ALICE, cursor, 97, 2_000).pull();
+                    for (PulledMutation m : page.mutations()) {
+                      seen.add(m);
+                      cursor = m.seq();
+                    }
+                  }
+                  return seen;
+                });
+        List<Future<?>> writers = new ArrayList<>();
+        for (int p = 0; p < pushers; p++) {
+          String replica = "replica-" + p;
+          TestClient via = clients[p % 2];
+          writers.add(
+              pool.submit(
+                  () -> {
+                    for (int b = 0; b < batches; b++) {
+                      long from = (long) b * batchSize + 1;
+                      Reply r = via.push(ALICE, Pushes.range(replica, 1, "notes", from, from + batchSize - 1));
+                      assertEquals(200, r.status(), r.text());
+                    }
+                    return null;
+                  }));
+        }
+        for (Future<?> w : writers) {
+          w.get(90, TimeUnit.SECONDS);
+        }
+        List<PulledMutation> seen = puller.get(90, TimeUnit.SECONDS);
+
+        assertEquals(total, seen.size());
+        Set<String> keys = new HashSet<>();
+        for (int i = 0; i < seen.size(); i++) {
+          assertEquals(i + 1, seen.get(i).seq(), "seqs are gapless and in order");
+          assertTrue(keys.add(seen.get(i).replicaId() + "/" + seen.get(i).clientSeq()));
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+}
