@@ -2,14 +2,19 @@ package dev.ferry.server.internal.storage;
 
 import dev.ferry.server.AppendResult;
 import dev.ferry.transport.wire.PushMutation;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.ConnectionException;
 
 /**
  * The append algorithm shared by both databases. It must run inside a transaction that already
@@ -28,16 +33,20 @@ final class LogAppender {
   private static final String SEEN_EPOCH =
       "SELECT max_epoch FROM ferry_replica_epochs WHERE tenant = :tenant AND replica_id = :replica";
 
-  private static final String FIND_STORED =
+  private static final String FIND_STORED_IN =
       "SELECT client_seq, seq FROM ferry_log "
           + "WHERE tenant = :tenant AND replica_id = :replica AND client_seq IN (<clientSeqs>)";
 
+  private static final String FIND_STORED_BETWEEN =
+      "SELECT client_seq, seq FROM ferry_log "
+          + "WHERE tenant = :tenant AND replica_id = :replica AND client_seq BETWEEN :low AND :high";
+
   static final String LATEST_SEQ = "SELECT COALESCE(MAX(seq), 0) FROM ferry_log WHERE tenant = :tenant";
 
+  /** Positional, run through plain JDBC batching: Jdbi's per-row named binding cost as much as SQLite's insert. */
   private static final String INSERT =
       "INSERT INTO ferry_log (tenant, seq, replica_id, client_seq, project, entity, entity_key, op, "
-          + "payload, created_at, accepted_at) VALUES (:tenant, :seq, :replica, :clientSeq, :project, "
-          + ":entity, :entityKey, :op, :payload, :createdAt, :acceptedAt)";
+          + "payload, created_at, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   /** Keeps each IN list well below every database's bound-parameter limit. */
   private static final int LOOKUP_CHUNK = 500;
@@ -69,32 +78,40 @@ final class LogAppender {
     }
     Map<Long, Long> stored = findStored(h, tenant, replicaId, mutations);
     List<AppendResult.Entry> entries = new ArrayList<>(mutations.size());
-    PreparedBatch batch = h.prepareBatch(INSERT);
     long acceptedMillis = acceptedAt.toEpochMilli();
-    for (PushMutation m : mutations) {
-      Long original = stored.get(m.clientSeq());
-      if (original != null) {
-        entries.add(new AppendResult.Entry(m.clientSeq(), original, true));
-        continue;
+    try (PreparedStatement insert = h.getConnection().prepareStatement(INSERT)) {
+      int rows = 0;
+      for (PushMutation m : mutations) {
+        Long original = stored.get(m.clientSeq());
+        if (original != null) {
+          entries.add(new AppendResult.Entry(m.clientSeq(), original, true));
+          continue;
+        }
+        latest++;
+        entries.add(new AppendResult.Entry(m.clientSeq(), latest, false));
+        insert.setString(1, tenant);
+        insert.setLong(2, latest);
+        insert.setString(3, replicaId);
+        insert.setLong(4, m.clientSeq());
+        insert.setString(5, m.project());
+        insert.setString(6, m.entity());
+        insert.setString(7, m.entityKey());
+        insert.setString(8, m.op());
+        insert.setString(9, m.payload().json());
+        if (m.createdAt() == null) {
+          insert.setNull(10, Types.BIGINT);
+        } else {
+          insert.setLong(10, m.createdAt().toEpochMilli());
+        }
+        insert.setLong(11, acceptedMillis);
+        insert.addBatch();
+        rows++;
       }
-      latest++;
-      entries.add(new AppendResult.Entry(m.clientSeq(), latest, false));
-      batch
-          .bind("tenant", tenant)
-          .bind("seq", latest)
-          .bind("replica", replicaId)
-          .bind("clientSeq", m.clientSeq())
-          .bind("project", m.project())
-          .bind("entity", m.entity())
-          .bind("entityKey", m.entityKey())
-          .bind("op", m.op())
-          .bind("payload", m.payload().json())
-          .bind("createdAt", m.createdAt() == null ? null : m.createdAt().toEpochMilli())
-          .bind("acceptedAt", acceptedMillis)
-          .add();
-    }
-    if (batch.size() > 0) {
-      batch.execute();
+      if (rows > 0) {
+        insert.executeBatch();
+      }
+    } catch (SQLException e) {
+      throw new ConnectionException(e);
     }
     return new AppendResult.Appended(entries, latest);
   }
@@ -103,15 +120,42 @@ final class LogAppender {
     return h.createQuery(LATEST_SEQ).bind("tenant", tenant).mapTo(Long.class).one();
   }
 
+  /**
+   * The seqs of mutations this replica already stored, by client seq. Client seqs of one batch are
+   * usually dense, so one range scan of the dedupe index finds them; a sparse batch is looked up
+   * by IN lists instead, so that a wide range cannot make the scan long.
+   */
   private static Map<Long, Long> findStored(
       Handle h, String tenant, String replicaId, List<PushMutation> mutations) {
     Map<Long, Long> stored = new HashMap<>();
+    long low = Long.MAX_VALUE;
+    long high = Long.MIN_VALUE;
+    Set<Long> wanted = new HashSet<>(mutations.size() * 2);
+    for (PushMutation m : mutations) {
+      low = Math.min(low, m.clientSeq());
+      high = Math.max(high, m.clientSeq());
+      wanted.add(m.clientSeq());
+    }
+    if (high - low < 4L * mutations.size()) {
+      h.createQuery(FIND_STORED_BETWEEN)
+          .bind("tenant", tenant)
+          .bind("replica", replicaId)
+          .bind("low", low)
+          .bind("high", high)
+          .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getLong(2)))
+          .forEach(e -> {
+            if (wanted.contains(e.getKey())) {
+              stored.put(e.getKey(), e.getValue());
+            }
+          });
+      return stored;
+    }
     for (int from = 0; from < mutations.size(); from += LOOKUP_CHUNK) {
       List<Long> chunk = new ArrayList<>(LOOKUP_CHUNK);
       for (PushMutation m : mutations.subList(from, Math.min(mutations.size(), from + LOOKUP_CHUNK))) {
         chunk.add(m.clientSeq());
       }
-      h.createQuery(FIND_STORED)
+      h.createQuery(FIND_STORED_IN)
           .bind("tenant", tenant)
           .bind("replica", replicaId)
           .bindList("clientSeqs", chunk)
