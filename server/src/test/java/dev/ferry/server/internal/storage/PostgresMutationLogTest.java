@@ -69,12 +69,47 @@ class PostgresMutationLogTest extends MutationLogConformance {
   }
 
   private FerryServer another() {
-    return FerryServer.builder()
-        .storage(openLog())
-        .port(0)
-        .grant(TokenGrant.allProjects(ALICE, "acme"))
-        .build()
-        .start();
+    return serverOn(openLog());
+  }
+
+  @Test
+  void connectionsKilled_poolAndNotificationListenerRecover() throws Exception {
+    String app = "ferry_" + schema;
+    String url = URL + (URL.contains("?") ? "&" : "?") + "ApplicationName=" + app;
+    try (FerryServer a = serverOn(MutationLog.postgres(url, schema));
+        FerryServer b = serverOn(MutationLog.postgres(url, schema))) {
+      TestClient viaA = new TestClient(a.baseUri());
+      TestClient viaB = new TestClient(b.baseUri());
+      assertEquals(200, viaA.push(ALICE, Pushes.range("r1", 1, "notes", 1, 1)).status());
+
+      try (Connection c = DriverManager.getConnection(URL);
+          Statement s = c.createStatement()) {
+        s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '" + app + "'");
+      }
+
+      List<Integer> statuses = new ArrayList<>();
+      Await.until("pushes succeed again", () -> {
+        int status = viaA.push(ALICE, Pushes.range("r1", 1, "notes", 2, 2)).status();
+        statuses.add(status);
+        return status == 200;
+      });
+      assertTrue(statuses.stream().allMatch(st -> st == 200 || st == 503), statuses.toString());
+      statuses.clear();
+      Await.until("pulls through the other server succeed again", () -> {
+        int status = viaB.pull(ALICE, 2, 10, 0).status();
+        statuses.add(status);
+        return status == 200;
+      });
+      assertTrue(statuses.stream().allMatch(st -> st == 200 || st == 503), statuses.toString());
+      CompletableFuture<Reply> parked = viaB.pullAsync(ALICE, 2, 10, 60_000);
+      Await.until("the pull is parked", () -> b.parkedPulls() == 1);
+      viaA.push(ALICE, Pushes.range("r1", 1, "notes", 3, 3));
+      assertEquals(List.of(3L), seqs(parked.get(30, TimeUnit.SECONDS).pull()));
+    }
+  }
+
+  private static FerryServer serverOn(MutationLog log) {
+    return FerryServer.builder().storage(log).port(0).grant(TokenGrant.allProjects(ALICE, "acme")).build().start();
   }
 
   @Test
