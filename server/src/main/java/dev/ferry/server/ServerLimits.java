@@ -10,6 +10,9 @@ import java.util.Objects;
  */
 public final class ServerLimits {
 
+  /** Upper bound of the batch and page caps: one request's rows must fit comfortably in memory. */
+  private static final int MAX_COUNT = 100_000;
+
   private static final ServerLimits DEFAULTS = new Builder().build();
 
   private final int maxBodyBytes;
@@ -138,10 +141,11 @@ public final class ServerLimits {
       return this;
     }
 
-    /** @throws IllegalArgumentException unless positive */
+    /** @throws IllegalArgumentException unless between 1 and 100,000 */
     public Builder maxBatchMutations(int count) {
-      if (count < 1) {
-        throw new IllegalArgumentException("max batch mutations must be positive, was " + count);
+      if (count < 1 || count > MAX_COUNT) {
+        throw new IllegalArgumentException(
+            "max batch mutations must be between 1 and " + MAX_COUNT + ", was " + count);
       }
       this.maxBatchMutations = count;
       return this;
@@ -156,10 +160,14 @@ public final class ServerLimits {
       return this;
     }
 
-    /** @throws IllegalArgumentException unless positive (checked against the default in build) */
+    /**
+     * @throws IllegalArgumentException unless between 1 and 100,000 (checked against the default
+     *     in build)
+     */
     public Builder maxPullLimit(int count) {
-      if (count < 1) {
-        throw new IllegalArgumentException("max pull limit must be positive, was " + count);
+      if (count < 1 || count > MAX_COUNT) {
+        throw new IllegalArgumentException(
+            "max pull limit must be between 1 and " + MAX_COUNT + ", was " + count);
       }
       this.maxPullLimit = count;
       return this;

@@ -37,7 +37,9 @@ class ServerLimitsTest {
         assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().maxBodyBytes(10));
     assertTrue(e.getMessage().contains("at least 1024"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().maxBatchMutations(0));
+    assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().maxBatchMutations(100_001));
     assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().maxPullLimit(0));
+    assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().maxPullLimit(Integer.MAX_VALUE));
     assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().maxWait(Duration.ofMillis(-1)));
     assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().maxWait(Duration.ofHours(2)));
     assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().maxWaiters(-1));

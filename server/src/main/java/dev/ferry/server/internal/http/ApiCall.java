@@ -8,7 +8,6 @@ import dev.ferry.transport.wire.WireJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,13 +44,19 @@ final class ApiCall {
     return answered.get();
   }
 
-  /** Answers 200 with {@code body} as JSON; a no-op if already answered. */
+  /**
+   * Answers 200 with {@code body} as JSON; a no-op if already answered. Never throws: a parked
+   * pull is answered from a thread with nobody above it to catch, and an unanswered call would
+   * hold the client and a graceful stop until their deadlines.
+   */
   void ok(Object body) {
     byte[] json;
     try {
       json = WireJson.mapper().writeValueAsBytes(body);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException("cannot serialise a " + body.getClass().getSimpleName(), e);
+    } catch (JsonProcessingException | RuntimeException e) {
+      LOG.error("cannot serialise a {}", body.getClass().getSimpleName(), e);
+      error(ApiException.internal());
+      return;
     }
     send(200, json, false);
   }
