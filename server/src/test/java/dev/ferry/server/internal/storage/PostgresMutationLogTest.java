@@ -34,10 +34,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The conformance suite on PostgreSQL, plus what only PostgreSQL promises: several servers sharing
- * one database. Those servers run in this JVM, but each has its own connections and notification
- * listener, so to the database they are separate processes and the only wake-up path between them
- * is {@code NOTIFY}. Each test uses its own schema. Skipped without {@code FERRY_TEST_PG_URL}.
+ * The conformance suite on PostgreSQL, plus what only PostgreSQL promises: several server processes
+ * sharing one database (the second server runs in its own JVM, see {@link ServerProcess}), and
+ * recovery when the database drops the server's connections. Each test uses its own schema.
+ * Skipped without {@code FERRY_TEST_PG_URL}.
  */
 class PostgresMutationLogTest extends MutationLogConformance {
 
@@ -66,10 +66,6 @@ class PostgresMutationLogTest extends MutationLogConformance {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot drop test schema " + schema, e);
     }
-  }
-
-  private FerryServer another() {
-    return serverOn(openLog());
   }
 
   @Test
@@ -121,23 +117,22 @@ class PostgresMutationLogTest extends MutationLogConformance {
 
   @Test
   void twoServers_longPollOnOne_wakesOnCommitThroughTheOther() throws Exception {
-    start();
-    try (FerryServer second = another()) {
-      TestClient viaSecond = new TestClient(second.baseUri());
-      CompletableFuture<Reply> parked = viaSecond.pullAsync(ALICE, 0, 10, 60_000);
-      Await.until("the pull is parked on the second server", () -> second.parkedPulls() == 1);
+    FerryServer here = start();
+    try (ServerProcess other = ServerProcess.start(URL, schema, ALICE, "acme")) {
+      CompletableFuture<Reply> parked = client.pullAsync(ALICE, 0, 10, 60_000);
+      Await.until("the pull is parked", () -> here.parkedPulls() == 1);
 
-      client.push(ALICE, Pushes.range("r1", 1, "notes", 1, 1));
+      new TestClient(other.baseUri()).push(ALICE, Pushes.range("r1", 1, "notes", 1, 1));
 
       assertEquals(List.of(1L), seqs(parked.get(30, TimeUnit.SECONDS).pull()));
     }
   }
 
   @Test
-  void twoServers_concurrentPushersOnBoth_pullerSeesEveryMutationOnceInCommitOrder() throws Exception {
+  void twoServers_concurrentPushersOnBothProcesses_pullerSeesEveryMutationOnceInCommitOrder() throws Exception {
     start();
-    try (FerryServer second = another()) {
-      TestClient[] clients = {client, new TestClient(second.baseUri())};
+    try (ServerProcess other = ServerProcess.start(URL, schema, ALICE, "acme")) {
+      TestClient[] clients = {client, new TestClient(other.baseUri())};
       int pushers = 6;
       int batches = 15;
       int batchSize = 40;
@@ -150,7 +145,7 @@ class PostgresMutationLogTest extends MutationLogConformance {
                   List<PulledMutation> seen = new ArrayList<>();
                   long cursor = 0;
                   while (seen.size() < total) {
-                    PullResponse page = clients[1].pull(ALICE, cursor, 97, 2_000).pull();
+                    PullResponse page = clients[0].pull(ALICE, cursor, 97, 2_000).pull();
                     for (PulledMutation m : page.mutations()) {
                       seen.add(m);
                       cursor = m.seq();
