@@ -31,8 +31,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Long-poll wake-up over loopback with the SQLite log. {@code pushOneMutation} is the round trip of a
- * one-mutation push; {@code pushOneAndWakeParkedPull} is the same push plus the wait until a pull
+ * Long-poll wake-up over loopback with the SQLite log. {@code pushOneMutation} is the round trip of
+ * a one-mutation push; {@code pushOneAndWakeParkedPull} is the same push plus the wait until a pull
  * parked beforehand (setup, not timed) has been answered with it. The difference is what the
  * wake-up adds on top of the commit: notify, re-read, answer.
  */
@@ -88,9 +88,12 @@ public class LongPollWakeBenchmark {
   private void pushOne() throws Exception {
     clientSeq++;
     String body =
-        "{\"replica_id\":\"wake\",\"lease_epoch\":1,\"mutations\":[{\"client_seq\":" + clientSeq
+        "{\"replica_id\":\"wake\",\"lease_epoch\":1,\"mutations\":[{\"client_seq\":"
+            + clientSeq
             + ",\"project\":\"notes\",\"entity\":\"note\",\"entity_key\":\"k\",\"op\":\"upsert\","
-            + "\"payload\":{\"n\":" + clientSeq + "}}]}";
+            + "\"payload\":{\"n\":"
+            + clientSeq
+            + "}}]}";
     HttpRequest push =
         HttpRequest.newBuilder(base.resolve("/v1/push"))
             .header("Authorization", "Bearer " + TOKEN)
@@ -106,7 +109,8 @@ public class LongPollWakeBenchmark {
     pushOne();
     HttpResponse<String> answer = parked.answer.get(30, TimeUnit.SECONDS);
     if (!answer.body().contains("\"seq\":" + clientSeq)) {
-      throw new IllegalStateException("the parked pull was answered without the push: " + answer.body());
+      throw new IllegalStateException(
+          "the parked pull was answered without the push: " + answer.body());
     }
   }
 

@@ -39,9 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Mutations ingested per second by the reference server with the SQLite log: 1,000-mutation pushes
- * over loopback HTTP, one or two pushers. Scores are mutations per second (each push counts
- * 1,000 operations). Client and server share the machine, so the client's serialisation-free
- * sending still competes with the server for CPU.
+ * over loopback HTTP, one or two pushers. Scores are mutations per second (each push counts 1,000
+ * operations). Client and server share the machine, so the client's serialisation-free sending
+ * still competes with the server for CPU.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -78,7 +78,9 @@ public class ServerIngestBenchmark {
     pushUri = server.baseUri().resolve("/v1/push");
     String replica = REPLICA_PREFIX + "0".repeat(REPLICA_DIGITS);
     template = WireJson.mapper().writeValueAsBytes(batch(replica));
-    replicaOffset = new String(template, StandardCharsets.ISO_8859_1).indexOf(replica) + REPLICA_PREFIX.length();
+    replicaOffset =
+        new String(template, StandardCharsets.ISO_8859_1).indexOf(replica)
+            + REPLICA_PREFIX.length();
   }
 
   static PushRequest batch(String replica) {
@@ -87,7 +89,11 @@ public class ServerIngestBenchmark {
     for (int i = 1; i <= BATCH; i++) {
       mutations.add(
           new PushMutation(
-              i, "notes", "note", "n-" + i, "upsert",
+              i,
+              "notes",
+              "note",
+              "n-" + i,
+              "upsert",
               RawJson.of("{\"title\":\"note " + i + "\",\"body\":\"" + "x".repeat(150) + "\"}"),
               now));
     }

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Build one with {@link #builder()}, {@link #start()} it, and {@link #stop(Duration)} it; the
  * server owns its storage and closes it on stop. Requests run on a bounded pool of worker threads;
- * long-poll pulls wait without holding one. A stop answers new requests {@code 503}, answers
- * parked long-polls with what they can read, and lets requests in flight finish until the deadline.
+ * long-poll pulls wait without holding one. A stop answers new requests {@code 503}, answers parked
+ * long-polls with what they can read, and lets requests in flight finish until the deadline.
  *
  * <p>Thread-safe. A stopped server cannot be started again.
  */
@@ -37,7 +37,11 @@ public final class FerryServer implements AutoCloseable {
   private static final String NODELAY = "sun.net.httpserver.nodelay";
   private static final Duration DEFAULT_STOP = Duration.ofSeconds(5);
 
-  private enum State { NEW, RUNNING, STOPPED }
+  private enum State {
+    NEW,
+    RUNNING,
+    STOPPED
+  }
 
   private final MutationLog storage;
   private final String host;
@@ -87,7 +91,8 @@ public final class FerryServer implements AutoCloseable {
     HttpApi newApi = new HttpApi(storage, grants, limits, clock);
     ThreadPoolExecutor pool = newWorkers();
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), requestedPort), 0);
+      HttpServer server =
+          HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), requestedPort), 0);
       server.createContext("/", newApi.handler());
       server.setExecutor(pool);
       server.start();
@@ -102,7 +107,9 @@ public final class FerryServer implements AutoCloseable {
     state = State.RUNNING;
     LOG.info(
         "Ferry server listening on {} ({} token grant(s), storage {})",
-        baseUri(), grants.size(), storage.describe());
+        baseUri(),
+        grants.size(),
+        storage.describe());
     return this;
   }
 

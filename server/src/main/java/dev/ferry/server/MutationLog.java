@@ -37,7 +37,10 @@ public interface MutationLog extends AutoCloseable {
    * @throws StorageException if the database fails; then nothing was stored
    */
   AppendResult append(
-      String tenant, String replicaId, long leaseEpoch, List<PushMutation> mutations,
+      String tenant,
+      String replicaId,
+      long leaseEpoch,
+      List<PushMutation> mutations,
       Instant acceptedAt);
 
   /**
@@ -51,8 +54,8 @@ public interface MutationLog extends AutoCloseable {
 
   /**
    * Registers a listener told after every commit that added mutations to a tenant's log, including
-   * commits by other processes sharing the database when the implementation can see them.
-   * Listeners run on the committing thread or a notification thread and must return quickly.
+   * commits by other processes sharing the database when the implementation can see them. Listeners
+   * run on the committing thread or a notification thread and must return quickly.
    */
   void addCommitListener(CommitListener listener);
 

@@ -99,11 +99,25 @@ public final class ServerLimits {
 
   @Override
   public String toString() {
-    return "ServerLimits[maxBodyBytes=" + maxBodyBytes + ", maxBatchMutations=" + maxBatchMutations
-        + ", defaultPullLimit=" + defaultPullLimit + ", maxPullLimit=" + maxPullLimit
-        + ", maxWait=" + maxWait + ", maxWaiters=" + maxWaiters + ", workerThreads="
-        + workerThreads + ", queueCapacity=" + queueCapacity + ", gzipResponseThreshold="
-        + gzipResponseThreshold + "]";
+    return "ServerLimits[maxBodyBytes="
+        + maxBodyBytes
+        + ", maxBatchMutations="
+        + maxBatchMutations
+        + ", defaultPullLimit="
+        + defaultPullLimit
+        + ", maxPullLimit="
+        + maxPullLimit
+        + ", maxWait="
+        + maxWait
+        + ", maxWaiters="
+        + maxWaiters
+        + ", workerThreads="
+        + workerThreads
+        + ", queueCapacity="
+        + queueCapacity
+        + ", gzipResponseThreshold="
+        + gzipResponseThreshold
+        + "]";
   }
 
   /** Builds {@link ServerLimits}; every setter checks its rule at once. Not thread-safe. */
@@ -132,7 +146,9 @@ public final class ServerLimits {
       gzipResponseThreshold = l.gzipResponseThreshold;
     }
 
-    /** @throws IllegalArgumentException unless at least 1,024 bytes */
+    /**
+     * @throws IllegalArgumentException unless at least 1,024 bytes
+     */
     public Builder maxBodyBytes(int bytes) {
       if (bytes < 1024) {
         throw new IllegalArgumentException("max body bytes must be at least 1024, was " + bytes);
@@ -141,7 +157,9 @@ public final class ServerLimits {
       return this;
     }
 
-    /** @throws IllegalArgumentException unless between 1 and 100,000 */
+    /**
+     * @throws IllegalArgumentException unless between 1 and 100,000
+     */
     public Builder maxBatchMutations(int count) {
       if (count < 1 || count > MAX_COUNT) {
         throw new IllegalArgumentException(
@@ -151,7 +169,9 @@ public final class ServerLimits {
       return this;
     }
 
-    /** @throws IllegalArgumentException unless positive (checked against the max in build) */
+    /**
+     * @throws IllegalArgumentException unless positive (checked against the max in build)
+     */
     public Builder defaultPullLimit(int count) {
       if (count < 1) {
         throw new IllegalArgumentException("default pull limit must be positive, was " + count);
@@ -161,8 +181,8 @@ public final class ServerLimits {
     }
 
     /**
-     * @throws IllegalArgumentException unless between 1 and 100,000 (checked against the default
-     *     in build)
+     * @throws IllegalArgumentException unless between 1 and 100,000 (checked against the default in
+     *     build)
      */
     public Builder maxPullLimit(int count) {
       if (count < 1 || count > MAX_COUNT) {
@@ -173,7 +193,9 @@ public final class ServerLimits {
       return this;
     }
 
-    /** @throws IllegalArgumentException if negative or over one hour */
+    /**
+     * @throws IllegalArgumentException if negative or over one hour
+     */
     public Builder maxWait(Duration wait) {
       Objects.requireNonNull(wait, "maxWait");
       if (wait.isNegative() || wait.compareTo(Duration.ofHours(1)) > 0) {
@@ -183,7 +205,9 @@ public final class ServerLimits {
       return this;
     }
 
-    /** @throws IllegalArgumentException if negative (0 turns long-polling off) */
+    /**
+     * @throws IllegalArgumentException if negative (0 turns long-polling off)
+     */
     public Builder maxWaiters(int count) {
       if (count < 0) {
         throw new IllegalArgumentException("max waiters must not be negative, was " + count);
@@ -192,16 +216,21 @@ public final class ServerLimits {
       return this;
     }
 
-    /** @throws IllegalArgumentException unless between 1 and 1,024 */
+    /**
+     * @throws IllegalArgumentException unless between 1 and 1,024
+     */
     public Builder workerThreads(int count) {
       if (count < 1 || count > 1024) {
-        throw new IllegalArgumentException("worker threads must be between 1 and 1024, was " + count);
+        throw new IllegalArgumentException(
+            "worker threads must be between 1 and 1024, was " + count);
       }
       this.workerThreads = count;
       return this;
     }
 
-    /** @throws IllegalArgumentException unless positive */
+    /**
+     * @throws IllegalArgumentException unless positive
+     */
     public Builder queueCapacity(int count) {
       if (count < 1) {
         throw new IllegalArgumentException("queue capacity must be positive, was " + count);
@@ -210,20 +239,28 @@ public final class ServerLimits {
       return this;
     }
 
-    /** @throws IllegalArgumentException if negative */
+    /**
+     * @throws IllegalArgumentException if negative
+     */
     public Builder gzipResponseThreshold(int bytes) {
       if (bytes < 0) {
-        throw new IllegalArgumentException("gzip response threshold must not be negative, was " + bytes);
+        throw new IllegalArgumentException(
+            "gzip response threshold must not be negative, was " + bytes);
       }
       this.gzipResponseThreshold = bytes;
       return this;
     }
 
-    /** @throws IllegalArgumentException if the default pull limit exceeds the max pull limit */
+    /**
+     * @throws IllegalArgumentException if the default pull limit exceeds the max pull limit
+     */
     public ServerLimits build() {
       if (defaultPullLimit > maxPullLimit) {
         throw new IllegalArgumentException(
-            "default pull limit " + defaultPullLimit + " must not exceed max pull limit " + maxPullLimit);
+            "default pull limit "
+                + defaultPullLimit
+                + " must not exceed max pull limit "
+                + maxPullLimit);
       }
       return new ServerLimits(this);
     }

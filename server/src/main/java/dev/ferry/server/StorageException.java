@@ -9,7 +9,9 @@ public final class StorageException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
-  /** @param message what was being done, without secrets */
+  /**
+   * @param message what was being done, without secrets
+   */
   public StorageException(String message, Throwable cause) {
     super(message, cause);
   }

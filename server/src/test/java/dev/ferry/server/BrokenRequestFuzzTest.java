@@ -18,8 +18,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import java.util.regex.Matcher;
@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Thousands of randomly broken requests: none may be answered 500 (or with a dropped connection),
- * every answer is an error body or a push whose every mutation was rejected, and nothing is
- * stored. Seeded, so a failure reproduces; the seed is in the failure message.
+ * every answer is an error body or a push whose every mutation was rejected, and nothing is stored.
+ * Seeded, so a failure reproduces; the seed is in the failure message.
  */
 class BrokenRequestFuzzTest {
 
@@ -46,25 +46,52 @@ class BrokenRequestFuzzTest {
    * blank name.
    */
   private static final ObjectReader ORACLE =
-      WireJson.mapper().readerFor(PushRequest.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      WireJson.mapper()
+          .readerFor(PushRequest.class)
+          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .without(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
   private static final String[] WRONG_VALUES = {
-    "null", "\"x\"", "\"\"", "1.5", "-1", "0", "[]", "{}", "true", "1e400", "99999999999999999999",
-    "[null]", "{\"a\":1}", "\"\\u0000\"", "-0", "[1,2]"
+    "null",
+    "\"x\"",
+    "\"\"",
+    "1.5",
+    "-1",
+    "0",
+    "[]",
+    "{}",
+    "true",
+    "1e400",
+    "99999999999999999999",
+    "[null]",
+    "{\"a\":1}",
+    "\"\\u0000\"",
+    "-0",
+    "[1,2]"
   };
   private static final String[] FIELDS = {
-    "replica_id", "lease_epoch", "mutations", "client_seq", "project", "entity", "entity_key", "op",
-    "payload", "created_at"
+    "replica_id",
+    "lease_epoch",
+    "mutations",
+    "client_seq",
+    "project",
+    "entity",
+    "entity_key",
+    "op",
+    "payload",
+    "created_at"
   };
-  private static final char[] PALETTE = "{}[]:,\"\\ 0123456789-+.eEtrufalsn\u0000\u00e9\ud83d\t\nxyz".toCharArray();
+  private static final char[] PALETTE =
+      "{}[]:,\"\\ 0123456789-+.eEtrufalsn\u0000\u00e9\ud83d\t\nxyz".toCharArray();
 
   @TempDir Path dir;
   private FerryServer server;
   private TestClient client;
   private final RandomGenerator random = new SplittableRandom(SEED);
   private final String valid =
-      Pushes.body("fuzz-replica", 3,
+      Pushes.body(
+          "fuzz-replica",
+          3,
           Pushes.mutation(1, "notes", "k-1", "{\"title\":\"hi\",\"n\":[1,2,{\"x\":null}]}"),
           Pushes.mutation(2, "notes", "k-2", "\"text\""));
 
@@ -75,7 +102,8 @@ class BrokenRequestFuzzTest {
             .storage(MutationLog.sqlite(dir.resolve("fuzz.db")))
             .port(0)
             .grant(TokenGrant.allProjects(TOKEN, "fuzz"))
-            .limits(ServerLimits.builder().maxBodyBytes(MAX_BODY).maxBatchMutations(MAX_BATCH).build())
+            .limits(
+                ServerLimits.builder().maxBodyBytes(MAX_BODY).maxBatchMutations(MAX_BATCH).build())
             .build()
             .start();
     client = new TestClient(server.baseUri());
@@ -114,14 +142,25 @@ class BrokenRequestFuzzTest {
       done++;
       tried.merge(name, 1, Integer::sum);
       boolean gzip = random.nextInt(10) == 0;
-      HttpRequest.Builder request = client.post("/v1/push", TOKEN, gzip ? maybeCorruptGzip(body) : body);
+      HttpRequest.Builder request =
+          client.post("/v1/push", TOKEN, gzip ? maybeCorruptGzip(body) : body);
       if (gzip) {
         request.header("Content-Encoding", random.nextInt(20) == 0 ? "br" : "gzip");
       }
       Reply reply = client.send(request.build());
       statuses.merge(reply.status(), 1, Integer::sum);
-      String context = "seed " + SEED + ", case " + done + " (" + name + "): " + new String(body, StandardCharsets.UTF_8);
-      assertTrue(Set.of(200, 400, 413).contains(reply.status()), reply.status() + " " + reply.text() + " for " + context);
+      String context =
+          "seed "
+              + SEED
+              + ", case "
+              + done
+              + " ("
+              + name
+              + "): "
+              + new String(body, StandardCharsets.UTF_8);
+      assertTrue(
+          Set.of(200, 400, 413).contains(reply.status()),
+          reply.status() + " " + reply.text() + " for " + context);
       if (reply.status() == 200) {
         assertTrue(reply.push().results().stream().noneMatch(PushResult::stored), context);
       } else {
@@ -148,7 +187,9 @@ class BrokenRequestFuzzTest {
       String query = keys[random.nextInt(keys.length)] + q;
       String path = random.nextInt(5) == 0 ? "/v1/pu" + q.toString().replace("%", "") : "/v1/pull";
       Reply reply = client.send(client.get(path + "?" + query.replace("%", "%25"), TOKEN).build());
-      assertTrue(Set.of(200, 400, 404).contains(reply.status()), reply.status() + " for " + path + "?" + query);
+      assertTrue(
+          Set.of(200, 400, 404).contains(reply.status()),
+          reply.status() + " for " + path + "?" + query);
       if (reply.status() != 200) {
         assertNotEquals("", reply.error().errorCode());
       }
@@ -202,31 +243,41 @@ class BrokenRequestFuzzTest {
     String field = FIELDS[random.nextInt(FIELDS.length)];
     String value = WRONG_VALUES[random.nextInt(WRONG_VALUES.length)];
     // Replaces the value after the first occurrence of the field with a wrong one.
-    String body = valid.replaceFirst(
-        "\"" + field + "\":(\"[^\"]*\"|\\{[^}]*\\}|\\[[^\\]]*\\]|[^,}]+)",
-        Matcher.quoteReplacement("\"" + field + "\":" + value));
+    String body =
+        valid.replaceFirst(
+            "\"" + field + "\":(\"[^\"]*\"|\\{[^}]*\\}|\\[[^\\]]*\\]|[^,}]+)",
+            Matcher.quoteReplacement("\"" + field + "\":" + value));
     return body.getBytes(StandardCharsets.UTF_8);
   }
 
   private byte[] deepPayload() {
     int depth = 257 + random.nextInt(2_000);
     String payload = "[".repeat(depth) + "]".repeat(depth);
-    return Pushes.body("r", 1, Pushes.mutation(1, "notes", "k", payload)).getBytes(StandardCharsets.UTF_8);
+    return Pushes.body("r", 1, Pushes.mutation(1, "notes", "k", payload))
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   private byte[] oversized() {
     String payload = "\"" + "y".repeat(MAX_BODY + random.nextInt(10_000)) + "\"";
-    return Pushes.body("r", 1, Pushes.mutation(1, "notes", "k", payload)).getBytes(StandardCharsets.UTF_8);
+    return Pushes.body("r", 1, Pushes.mutation(1, "notes", "k", payload))
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   private byte[] tooMany() {
-    return Pushes.range("r", 1, "notes", 1, MAX_BATCH + 1 + random.nextInt(100)).getBytes(StandardCharsets.UTF_8);
+    return Pushes.range("r", 1, "notes", 1, MAX_BATCH + 1 + random.nextInt(100))
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   private byte[] blankNames() {
     String[] blanks = {"\"\"", "\" \"", "null", "\"\\t\""};
-    String m = "{\"client_seq\":" + (1 + random.nextInt(1000)) + ",\"project\":" + blanks[random.nextInt(4)]
-        + ",\"entity\":\"e\",\"entity_key\":" + blanks[random.nextInt(4)] + ",\"op\":\"upsert\",\"payload\":{}}";
+    String m =
+        "{\"client_seq\":"
+            + (1 + random.nextInt(1000))
+            + ",\"project\":"
+            + blanks[random.nextInt(4)]
+            + ",\"entity\":\"e\",\"entity_key\":"
+            + blanks[random.nextInt(4)]
+            + ",\"op\":\"upsert\",\"payload\":{}}";
     return Pushes.body("r", 1, m).getBytes(StandardCharsets.UTF_8);
   }
 

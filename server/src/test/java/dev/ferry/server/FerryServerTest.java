@@ -36,7 +36,11 @@ class FerryServerTest {
     try (FerryServer server = builder(MutationLog.sqlite(dir.resolve("s.db"))).build().start()) {
       assertTrue(server.port() > 0);
       assertEquals("http://127.0.0.1:" + server.port(), server.baseUri().toString());
-      assertEquals(200, new TestClient(server.baseUri()).send(new TestClient(server.baseUri()).get("/v1/health", null).build()).status());
+      assertEquals(
+          200,
+          new TestClient(server.baseUri())
+              .send(new TestClient(server.baseUri()).get("/v1/health", null).build())
+              .status());
       assertEquals(server, server.start(), "a second start is a no-op");
     }
   }
@@ -81,7 +85,10 @@ class FerryServerTest {
   void push_acceptedAt_comesFromTheInjectedClock() {
     Instant fixed = Instant.parse("2030-01-02T03:04:05.678Z");
     try (FerryServer server =
-        builder(MutationLog.sqlite(dir.resolve("s.db"))).clock(Clock.fixed(fixed, ZoneOffset.UTC)).build().start()) {
+        builder(MutationLog.sqlite(dir.resolve("s.db")))
+            .clock(Clock.fixed(fixed, ZoneOffset.UTC))
+            .build()
+            .start()) {
       TestClient client = new TestClient(server.baseUri());
       client.push(TOKEN, Pushes.range("r", 1, "p", 1, 1));
 
@@ -95,17 +102,21 @@ class FerryServerTest {
     FerryServer server = builder(log).build().start();
     TestClient client = new TestClient(server.baseUri());
     CompletableFuture<Reply> push =
-        client.sendAsync(client.post("/v1/push", TOKEN, Pushes.range("r", 1, "p", 1, 2).getBytes()).build());
+        client.sendAsync(
+            client.post("/v1/push", TOKEN, Pushes.range("r", 1, "p", 1, 2).getBytes()).build());
     assertTrue(log.entered.await(30, TimeUnit.SECONDS));
 
-    CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> server.stop(Duration.ofSeconds(30)));
-    Await.until("new requests are refused", () -> {
-      try {
-        return client.send(client.get("/v1/health", null).build()).status() == 503;
-      } catch (RuntimeException connectionClosed) {
-        return true;
-      }
-    });
+    CompletableFuture<Void> stopping =
+        CompletableFuture.runAsync(() -> server.stop(Duration.ofSeconds(30)));
+    Await.until(
+        "new requests are refused",
+        () -> {
+          try {
+            return client.send(client.get("/v1/health", null).build()).status() == 503;
+          } catch (RuntimeException connectionClosed) {
+            return true;
+          }
+        });
     log.release.countDown();
 
     Reply reply = push.get(30, TimeUnit.SECONDS);
@@ -120,13 +131,15 @@ class FerryServerTest {
     FerryServer server = builder(log).build().start();
     TestClient client = new TestClient(server.baseUri());
     CompletableFuture<Reply> push =
-        client.sendAsync(client.post("/v1/push", TOKEN, Pushes.range("r", 1, "p", 1, 1).getBytes()).build());
+        client.sendAsync(
+            client.post("/v1/push", TOKEN, Pushes.range("r", 1, "p", 1, 1).getBytes()).build());
     assertTrue(log.entered.await(30, TimeUnit.SECONDS));
 
     server.stop(Duration.ofMillis(200));
 
     log.release.countDown();
-    assertTrue(push.handle((r, e) -> e != null || r.status() != 200).get(30, TimeUnit.SECONDS),
+    assertTrue(
+        push.handle((r, e) -> e != null || r.status() != 200).get(30, TimeUnit.SECONDS),
         "the blocked push was cut off, not answered as stored");
   }
 
@@ -140,7 +153,8 @@ class FerryServerTest {
     }
 
     @Override
-    public AppendResult append(String tenant, String replicaId, long epoch, List<PushMutation> ms, Instant at) {
+    public AppendResult append(
+        String tenant, String replicaId, long epoch, List<PushMutation> ms, Instant at) {
       entered.countDown();
       try {
         release.await(60, TimeUnit.SECONDS);
@@ -174,7 +188,8 @@ class FerryServerTest {
     }
 
     @Override
-    public AppendResult append(String tenant, String replicaId, long epoch, List<PushMutation> ms, Instant at) {
+    public AppendResult append(
+        String tenant, String replicaId, long epoch, List<PushMutation> ms, Instant at) {
       return delegate.append(tenant, replicaId, epoch, ms, at);
     }
 

@@ -89,7 +89,9 @@ public abstract class MutationLogConformance {
     start();
     PushResponse r = client.push(ALICE, Pushes.range("r1", 1, "notes", 1, 3)).push();
 
-    assertEquals(List.of(PushResult.accepted(1, 1), PushResult.accepted(2, 2), PushResult.accepted(3, 3)), r.results());
+    assertEquals(
+        List.of(PushResult.accepted(1, 1), PushResult.accepted(2, 2), PushResult.accepted(3, 3)),
+        r.results());
     assertEquals(3, r.latestSeq());
   }
 
@@ -126,7 +128,9 @@ public abstract class MutationLogConformance {
   @Test
   void pull_returnsEveryFieldAndThePayloadVerbatim() {
     start();
-    String payload = "{\"t\":\"h\\u00e9llo \\ud83d\\ude00\",\"big\":123456789012345678901234567890,\"x\":[1.50,null]}";
+    String payload =
+        "{\"t\":\"h\\u00e9llo"
+            + " \\ud83d\\ude00\",\"big\":123456789012345678901234567890,\"x\":[1.50,null]}";
     client.push(ALICE, Pushes.body("r1", 1, Pushes.mutation(7, "notes", "n-1", payload)));
 
     PulledMutation m = client.pull(ALICE, 0, 10, 0).pull().mutations().get(0);
@@ -138,7 +142,9 @@ public abstract class MutationLogConformance {
     assertEquals("note", m.entity());
     assertEquals("n-1", m.entityKey());
     assertEquals("upsert", m.op());
-    assertEquals("{\"t\":\"héllo 😀\",\"big\":123456789012345678901234567890,\"x\":[1.50,null]}", m.payload().json());
+    assertEquals(
+        "{\"t\":\"héllo 😀\",\"big\":123456789012345678901234567890,\"x\":[1.50,null]}",
+        m.payload().json());
     assertEquals("2026-11-21T10:00:00Z", String.valueOf(m.createdAt()));
     assertNotNull(m.acceptedAt());
   }
@@ -174,7 +180,9 @@ public abstract class MutationLogConformance {
                 () -> {
                   for (int b = 0; b < batches; b++) {
                     long from = (long) b * batchSize + 1;
-                    Reply r = client.push(ALICE, Pushes.range(replica, 1, "notes", from, from + batchSize - 1));
+                    Reply r =
+                        client.push(
+                            ALICE, Pushes.range(replica, 1, "notes", from, from + batchSize - 1));
                     assertEquals(200, r.status(), r.text());
                   }
                   return null;
@@ -287,7 +295,8 @@ public abstract class MutationLogConformance {
     Reply none = client.send(client.get("/v1/pull", null).build());
     Reply wrong = client.pull("not-a-real-token-at-all", 0, 10, 0);
     Reply badScheme =
-        client.send(client.get("/v1/whoami", null).header("Authorization", "Basic " + ALICE).build());
+        client.send(
+            client.get("/v1/whoami", null).header("Authorization", "Basic " + ALICE).build());
 
     assertError(none, 401, "auth", "missing_token");
     assertError(wrong, 401, "auth", "invalid_token");
@@ -307,7 +316,9 @@ public abstract class MutationLogConformance {
     assertEquals("acme", me.get("tenant").asText());
     assertEquals("[\"notes\"]", me.get("read").toString());
     assertEquals("[\"notes\"]", me.get("write").toString());
-    assertEquals("[\"*\"]", client.send(client.get("/v1/whoami", ALICE).build()).json().get("write").toString());
+    assertEquals(
+        "[\"*\"]",
+        client.send(client.get("/v1/whoami", ALICE).build()).json().get("write").toString());
   }
 
   @Test
@@ -318,7 +329,8 @@ public abstract class MutationLogConformance {
     PushResponse bobs = client.push(BOB, Pushes.range("same-replica", 1, "notes", 1, 1)).push();
     PullResponse bobPull = client.pull(BOB, 0, 100, 0).pull();
 
-    assertEquals(List.of(PushResult.accepted(1, 1)), bobs.results(), "own seqs and own dedupe keys");
+    assertEquals(
+        List.of(PushResult.accepted(1, 1)), bobs.results(), "own seqs and own dedupe keys");
     assertEquals(1, bobPull.mutations().size());
     assertEquals("same-replica-1", bobPull.mutations().get(0).entityKey());
     assertEquals(1, bobPull.latestSeq());
@@ -330,10 +342,16 @@ public abstract class MutationLogConformance {
     start();
 
     PushResponse r =
-        client.push(NOTES_ONLY, Pushes.body("r1", 1,
-            Pushes.mutation(1, "notes", "a", "1"),
-            Pushes.mutation(2, "secret", "b", "2"),
-            Pushes.mutation(3, "notes", "c", "3"))).push();
+        client
+            .push(
+                NOTES_ONLY,
+                Pushes.body(
+                    "r1",
+                    1,
+                    Pushes.mutation(1, "notes", "a", "1"),
+                    Pushes.mutation(2, "secret", "b", "2"),
+                    Pushes.mutation(3, "notes", "c", "3")))
+            .push();
 
     assertEquals(PushResult.accepted(1, 1), r.results().get(0));
     PushResult forbidden = r.results().get(1);
@@ -347,10 +365,14 @@ public abstract class MutationLogConformance {
   @Test
   void grants_pullReturnsOnlyReadableProjects() {
     start();
-    client.push(ALICE, Pushes.body("r1", 1,
-        Pushes.mutation(1, "notes", "a", "1"),
-        Pushes.mutation(2, "secret", "b", "2"),
-        Pushes.mutation(3, "notes", "c", "3")));
+    client.push(
+        ALICE,
+        Pushes.body(
+            "r1",
+            1,
+            Pushes.mutation(1, "notes", "a", "1"),
+            Pushes.mutation(2, "secret", "b", "2"),
+            Pushes.mutation(3, "notes", "c", "3")));
 
     PullResponse limited = client.pull(NOTES_ONLY, 0, 100, 0).pull();
 
@@ -364,12 +386,26 @@ public abstract class MutationLogConformance {
   void push_blankFields_rejectNonRetryablyForThatMutationOnly() {
     start();
     String blankProject = Pushes.mutation(1, " ", "a", "1");
-    String noKey = "{\"client_seq\":2,\"project\":\"notes\",\"entity\":\"note\",\"op\":\"upsert\",\"payload\":{}}";
-    String blankOp = "{\"client_seq\":3,\"project\":\"notes\",\"entity\":\"note\",\"entity_key\":\"k\",\"op\":\"\",\"payload\":{}}";
-    String blankEntity = "{\"client_seq\":4,\"project\":\"notes\",\"entity\":\"\",\"entity_key\":\"k\",\"op\":\"upsert\",\"payload\":{}}";
+    String noKey =
+        "{\"client_seq\":2,\"project\":\"notes\",\"entity\":\"note\",\"op\":\"upsert\",\"payload\":{}}";
+    String blankOp =
+        "{\"client_seq\":3,\"project\":\"notes\",\"entity\":\"note\",\"entity_key\":\"k\",\"op\":\"\",\"payload\":{}}";
+    String blankEntity =
+        "{\"client_seq\":4,\"project\":\"notes\",\"entity\":\"\",\"entity_key\":\"k\",\"op\":\"upsert\",\"payload\":{}}";
 
     PushResponse r =
-        client.push(ALICE, Pushes.body("r1", 1, blankProject, noKey, blankOp, blankEntity, Pushes.mutation(5, "notes", "ok", "1"))).push();
+        client
+            .push(
+                ALICE,
+                Pushes.body(
+                    "r1",
+                    1,
+                    blankProject,
+                    noKey,
+                    blankOp,
+                    blankEntity,
+                    Pushes.mutation(5, "notes", "ok", "1")))
+            .push();
 
     for (int i = 0; i < 4; i++) {
       PushResult rejected = r.results().get(i);
@@ -393,14 +429,16 @@ public abstract class MutationLogConformance {
     assertEquals(200, sameEpoch.status());
     assertEquals(200, otherReplica.status());
     List<PulledMutation> stored = client.pull(ALICE, 0, 100, 0).pull().mutations();
-    assertEquals(List.of("r1/1", "r1/3", "r2/1"),
+    assertEquals(
+        List.of("r1/1", "r1/3", "r2/1"),
         stored.stream().map(m -> m.replicaId() + "/" + m.clientSeq()).toList());
   }
 
   @Test
   void push_bodyOverTheLimit_is413() {
     start(ServerLimits.builder().maxBodyBytes(16 * 1024).build());
-    String big = Pushes.body("r1", 1, Pushes.mutation(1, "notes", "k", "\"" + "x".repeat(20_000) + "\""));
+    String big =
+        Pushes.body("r1", 1, Pushes.mutation(1, "notes", "k", "\"" + "x".repeat(20_000) + "\""));
 
     assertError(client.push(ALICE, big), 413, "too_large", "too_large");
     assertTrue(client.pull(ALICE, 0, 10, 0).pull().mutations().isEmpty());
@@ -409,8 +447,9 @@ public abstract class MutationLogConformance {
   @Test
   void push_gzipBombOverTheLimit_is413() {
     start(ServerLimits.builder().maxBodyBytes(64 * 1024).build());
-    byte[] bomb = Pushes.body("r1", 1, Pushes.mutation(1, "notes", "k", "\"" + "x".repeat(5_000_000) + "\""))
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] bomb =
+        Pushes.body("r1", 1, Pushes.mutation(1, "notes", "k", "\"" + "x".repeat(5_000_000) + "\""))
+            .getBytes(StandardCharsets.UTF_8);
 
     assertError(client.pushGzip(ALICE, bomb), 413, "too_large", "too_large");
   }
@@ -419,7 +458,9 @@ public abstract class MutationLogConformance {
   void push_gzipBody_isAccepted() {
     start();
 
-    Reply r = client.pushGzip(ALICE, Pushes.range("r1", 1, "notes", 1, 2).getBytes(StandardCharsets.UTF_8));
+    Reply r =
+        client.pushGzip(
+            ALICE, Pushes.range("r1", 1, "notes", 1, 2).getBytes(StandardCharsets.UTF_8));
 
     assertEquals(200, r.status(), r.text());
     assertEquals(2, r.push().latestSeq());
@@ -430,10 +471,17 @@ public abstract class MutationLogConformance {
     start();
     client.push(ALICE, Pushes.range("r1", 1, "notes", 1, 300));
 
-    Reply r = client.send(client.get("/v1/pull?since=0&limit=300", ALICE).header("Accept-Encoding", "gzip").build());
+    Reply r =
+        client.send(
+            client
+                .get("/v1/pull?since=0&limit=300", ALICE)
+                .header("Accept-Encoding", "gzip")
+                .build());
 
     assertEquals("gzip", r.contentEncoding());
-    byte[] json = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(r.body())).readAllBytes();
+    byte[] json =
+        new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(r.body()))
+            .readAllBytes();
     assertEquals(300, WireJson.mapper().readValue(json, PullResponse.class).mutations().size());
   }
 
@@ -441,7 +489,11 @@ public abstract class MutationLogConformance {
   void push_moreMutationsThanTheCap_is400AndStoresNothing() {
     start(ServerLimits.builder().maxBatchMutations(10).build());
 
-    assertError(client.push(ALICE, Pushes.range("r1", 1, "notes", 1, 11)), 400, "validation", "batch_too_large");
+    assertError(
+        client.push(ALICE, Pushes.range("r1", 1, "notes", 1, 11)),
+        400,
+        "validation",
+        "batch_too_large");
     assertTrue(client.pull(ALICE, 0, 10, 0).pull().mutations().isEmpty());
   }
 
@@ -458,21 +510,51 @@ public abstract class MutationLogConformance {
   void pull_invalidParameters_are400() {
     start();
 
-    assertError(client.send(client.get("/v1/pull?since=abc", ALICE).build()), 400, "validation", "invalid_parameter");
-    assertError(client.send(client.get("/v1/pull?since=-1", ALICE).build()), 400, "validation", "invalid_parameter");
-    assertError(client.send(client.get("/v1/pull?limit=0", ALICE).build()), 400, "validation", "invalid_parameter");
-    assertError(client.send(client.get("/v1/pull?wait_ms=1e3", ALICE).build()), 400, "validation", "invalid_parameter");
-    assertError(client.send(client.get("/v1/pull?since=1&since=2", ALICE).build()), 400, "validation", "invalid_parameter");
-    assertError(client.send(client.get("/v1/pull?since=99999999999999999999", ALICE).build()), 400, "validation", "invalid_parameter");
+    assertError(
+        client.send(client.get("/v1/pull?since=abc", ALICE).build()),
+        400,
+        "validation",
+        "invalid_parameter");
+    assertError(
+        client.send(client.get("/v1/pull?since=-1", ALICE).build()),
+        400,
+        "validation",
+        "invalid_parameter");
+    assertError(
+        client.send(client.get("/v1/pull?limit=0", ALICE).build()),
+        400,
+        "validation",
+        "invalid_parameter");
+    assertError(
+        client.send(client.get("/v1/pull?wait_ms=1e3", ALICE).build()),
+        400,
+        "validation",
+        "invalid_parameter");
+    assertError(
+        client.send(client.get("/v1/pull?since=1&since=2", ALICE).build()),
+        400,
+        "validation",
+        "invalid_parameter");
+    assertError(
+        client.send(client.get("/v1/pull?since=99999999999999999999", ALICE).build()),
+        400,
+        "validation",
+        "invalid_parameter");
   }
 
   @Test
   void unknownPathAndWrongMethod_answerWithErrorBodies() {
     start();
 
-    assertError(client.send(client.get("/v2/pull", ALICE).build()), 404, "unsupported", "unknown_path");
-    assertError(client.send(client.get("/v1/pushx", ALICE).build()), 404, "unsupported", "unknown_path");
-    assertError(client.send(client.get("/v1/push", ALICE).build()), 405, "validation", "method_not_allowed");
+    assertError(
+        client.send(client.get("/v2/pull", ALICE).build()), 404, "unsupported", "unknown_path");
+    assertError(
+        client.send(client.get("/v1/pushx", ALICE).build()), 404, "unsupported", "unknown_path");
+    assertError(
+        client.send(client.get("/v1/push", ALICE).build()),
+        405,
+        "validation",
+        "method_not_allowed");
     HttpRequest deletePull = client.get("/v1/pull", ALICE).DELETE().build();
     assertError(client.send(deletePull), 405, "validation", "method_not_allowed");
   }
@@ -483,9 +565,21 @@ public abstract class MutationLogConformance {
 
     assertError(client.push(ALICE, "{\"replica_id\":"), 400, "validation", "malformed_json");
     assertError(client.push(ALICE, ""), 400, "validation", "invalid_request");
-    assertError(client.push(ALICE, "{\"replica_id\":\"r\",\"lease_epoch\":1}"), 400, "validation", "invalid_request");
-    assertError(client.push(ALICE, "{\"replica_id\":\"r\",\"lease_epoch\":\"1\",\"mutations\":[]}"), 400, "validation", "invalid_request");
-    assertError(client.push(ALICE, Pushes.range("r", 1, "notes", 1, 1) + "{}"), 400, "validation", "invalid_request");
+    assertError(
+        client.push(ALICE, "{\"replica_id\":\"r\",\"lease_epoch\":1}"),
+        400,
+        "validation",
+        "invalid_request");
+    assertError(
+        client.push(ALICE, "{\"replica_id\":\"r\",\"lease_epoch\":\"1\",\"mutations\":[]}"),
+        400,
+        "validation",
+        "invalid_request");
+    assertError(
+        client.push(ALICE, Pushes.range("r", 1, "notes", 1, 1) + "{}"),
+        400,
+        "validation",
+        "invalid_request");
     assertTrue(client.pull(ALICE, 0, 10, 0).pull().mutations().isEmpty());
   }
 

@@ -9,8 +9,15 @@ public final class Pushes {
 
   /** One mutation's JSON. */
   public static String mutation(long clientSeq, String project, String key, String payload) {
-    return "{\"client_seq\":" + clientSeq + ",\"project\":\"" + project + "\",\"entity\":\"note\","
-        + "\"entity_key\":\"" + key + "\",\"op\":\"upsert\",\"payload\":" + payload
+    return "{\"client_seq\":"
+        + clientSeq
+        + ",\"project\":\""
+        + project
+        + "\",\"entity\":\"note\","
+        + "\"entity_key\":\""
+        + key
+        + "\",\"op\":\"upsert\",\"payload\":"
+        + payload
         + ",\"created_at\":\"2026-11-21T10:00:00.000Z\"}";
   }
 
@@ -20,7 +27,13 @@ public final class Pushes {
     for (String m : mutations) {
       j.add(m);
     }
-    return "{\"replica_id\":\"" + replica + "\",\"lease_epoch\":" + epoch + ",\"mutations\":" + j + "}";
+    return "{\"replica_id\":\""
+        + replica
+        + "\",\"lease_epoch\":"
+        + epoch
+        + ",\"mutations\":"
+        + j
+        + "}";
   }
 
   /** A push of client seqs {@code from..to} (inclusive) to {@code project}. */

@@ -24,9 +24,17 @@ class ServerLimitsTest {
   @Test
   void toBuilder_keepsEveryValue() {
     ServerLimits custom =
-        ServerLimits.builder().maxBodyBytes(2048).maxBatchMutations(7).defaultPullLimit(3)
-            .maxPullLimit(9).maxWait(Duration.ofMillis(5)).maxWaiters(0).workerThreads(2)
-            .queueCapacity(3).gzipResponseThreshold(0).build();
+        ServerLimits.builder()
+            .maxBodyBytes(2048)
+            .maxBatchMutations(7)
+            .defaultPullLimit(3)
+            .maxPullLimit(9)
+            .maxWait(Duration.ofMillis(5))
+            .maxWaiters(0)
+            .workerThreads(2)
+            .queueCapacity(3)
+            .gzipResponseThreshold(0)
+            .build();
 
     assertEquals(custom.toString(), custom.toBuilder().build().toString());
   }
@@ -37,15 +45,22 @@ class ServerLimitsTest {
         assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().maxBodyBytes(10));
     assertTrue(e.getMessage().contains("at least 1024"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().maxBatchMutations(0));
-    assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().maxBatchMutations(100_001));
+    assertThrows(
+        IllegalArgumentException.class, () -> ServerLimits.builder().maxBatchMutations(100_001));
     assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().maxPullLimit(0));
-    assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().maxPullLimit(Integer.MAX_VALUE));
-    assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().maxWait(Duration.ofMillis(-1)));
-    assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().maxWait(Duration.ofHours(2)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ServerLimits.builder().maxPullLimit(Integer.MAX_VALUE));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ServerLimits.builder().maxWait(Duration.ofMillis(-1)));
+    assertThrows(
+        IllegalArgumentException.class, () -> ServerLimits.builder().maxWait(Duration.ofHours(2)));
     assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().maxWaiters(-1));
     assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().workerThreads(0));
     assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().queueCapacity(0));
-    assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().gzipResponseThreshold(-1));
+    assertThrows(
+        IllegalArgumentException.class, () -> ServerLimits.builder().gzipResponseThreshold(-1));
   }
 
   @Test

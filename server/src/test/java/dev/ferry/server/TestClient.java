@@ -22,7 +22,10 @@ import org.jspecify.annotations.Nullable;
 public final class TestClient {
 
   private final HttpClient http =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
   private final URI base;
 
   public TestClient(URI base) {
@@ -30,7 +33,8 @@ public final class TestClient {
   }
 
   /** A response: status, selected headers and the raw body. */
-  public record Reply(int status, @Nullable String contentType, @Nullable String contentEncoding, byte[] body) {
+  public record Reply(
+      int status, @Nullable String contentType, @Nullable String contentEncoding, byte[] body) {
 
     public String text() {
       return new String(body, StandardCharsets.UTF_8);
@@ -60,7 +64,8 @@ public final class TestClient {
       try {
         return WireJson.mapper().readValue(body, type);
       } catch (IOException e) {
-        throw new UncheckedIOException("not a " + type.getSimpleName() + " (status " + status + "): " + text(), e);
+        throw new UncheckedIOException(
+            "not a " + type.getSimpleName() + " (status " + status + "): " + text(), e);
       }
     }
   }
@@ -70,7 +75,8 @@ public final class TestClient {
   }
 
   public Reply pushGzip(String token, byte[] uncompressed) {
-    return send(post("/v1/push", token, gzip(uncompressed)).header("Content-Encoding", "gzip").build());
+    return send(
+        post("/v1/push", token, gzip(uncompressed)).header("Content-Encoding", "gzip").build());
   }
 
   public HttpRequest.Builder post(String path, @Nullable String token, byte[] body) {
@@ -94,7 +100,8 @@ public final class TestClient {
   }
 
   private HttpRequest pullRequest(String token, long since, int limit, long waitMillis) {
-    return get("/v1/pull?since=" + since + "&limit=" + limit + "&wait_ms=" + waitMillis, token).build();
+    return get("/v1/pull?since=" + since + "&limit=" + limit + "&wait_ms=" + waitMillis, token)
+        .build();
   }
 
   public HttpRequest.Builder get(String pathAndQuery, @Nullable String token) {
@@ -118,7 +125,8 @@ public final class TestClient {
   }
 
   public CompletableFuture<Reply> sendAsync(HttpRequest request) {
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(TestClient::toReply);
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+        .thenApply(TestClient::toReply);
   }
 
   private static Reply toReply(HttpResponse<byte[]> r) {

@@ -32,10 +32,13 @@ class TokenGrantTest {
   @Test
   void constructor_refusesWeakTokensAndBadTenants() {
     assertThrows(IllegalArgumentException.class, () -> TokenGrant.allProjects("short", "t"));
-    assertThrows(IllegalArgumentException.class, () -> TokenGrant.allProjects("has a space in it ok", "t"));
+    assertThrows(
+        IllegalArgumentException.class, () -> TokenGrant.allProjects("has a space in it ok", "t"));
     assertThrows(IllegalArgumentException.class, () -> TokenGrant.allProjects(TOKEN, " "));
-    assertThrows(IllegalArgumentException.class, () -> TokenGrant.allProjects(TOKEN, "x".repeat(201)));
-    assertThrows(IllegalArgumentException.class, () -> new TokenGrant(TOKEN, "t", Set.of(" "), Set.of()));
+    assertThrows(
+        IllegalArgumentException.class, () -> TokenGrant.allProjects(TOKEN, "x".repeat(201)));
+    assertThrows(
+        IllegalArgumentException.class, () -> new TokenGrant(TOKEN, "t", Set.of(" "), Set.of()));
   }
 
   @Test

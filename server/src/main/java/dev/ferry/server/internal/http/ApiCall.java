@@ -45,9 +45,9 @@ final class ApiCall {
   }
 
   /**
-   * Answers 200 with {@code body} as JSON; a no-op if already answered. Never throws: a parked
-   * pull is answered from a thread with nobody above it to catch, and an unanswered call would
-   * hold the client and a graceful stop until their deadlines.
+   * Answers 200 with {@code body} as JSON; a no-op if already answered. Never throws: a parked pull
+   * is answered from a thread with nobody above it to catch, and an unanswered call would hold the
+   * client and a graceful stop until their deadlines.
    */
   void ok(Object body) {
     byte[] json;
@@ -75,10 +75,13 @@ final class ApiCall {
     }
     byte[] json;
     try {
-      json = WireJson.mapper().writeValueAsBytes(new ErrorBody(e.errorClass(), e.errorCode(), e.getMessage()));
+      json =
+          WireJson.mapper()
+              .writeValueAsBytes(new ErrorBody(e.errorClass(), e.errorCode(), e.getMessage()));
     } catch (JsonProcessingException impossible) {
-      json = "{\"error_class\":\"unavailable\",\"error_code\":\"internal_error\",\"error\":\"\"}"
-          .getBytes(StandardCharsets.UTF_8);
+      json =
+          "{\"error_class\":\"unavailable\",\"error_code\":\"internal_error\",\"error\":\"\"}"
+              .getBytes(StandardCharsets.UTF_8);
     }
     // After a refused body the connection may hold unread bytes; do not reuse it.
     send(e.status(), json, e.status() == 413);

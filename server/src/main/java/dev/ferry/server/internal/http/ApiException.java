@@ -3,9 +3,9 @@ package dev.ferry.server.internal.http;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A request the server answers with an error body instead of a result. Carries the HTTP status
- * and the {@code error_class} / {@code error_code} pair of DESIGN section 3, so handlers throw and
- * the router answers in one place.
+ * A request the server answers with an error body instead of a result. Carries the HTTP status and
+ * the {@code error_class} / {@code error_code} pair of DESIGN section 3, so handlers throw and the
+ * router answers in one place.
  */
 final class ApiException extends RuntimeException {
 
@@ -16,7 +16,8 @@ final class ApiException extends RuntimeException {
   private final String errorCode;
   private final @Nullable String allow;
 
-  private ApiException(int status, String errorClass, String errorCode, String message, @Nullable String allow) {
+  private ApiException(
+      int status, String errorClass, String errorCode, String message, @Nullable String allow) {
     super(message, null, false, false);
     this.status = status;
     this.errorClass = errorClass;
@@ -30,7 +31,11 @@ final class ApiException extends RuntimeException {
 
   static ApiException methodNotAllowed(String method, String allow) {
     return new ApiException(
-        405, "validation", "method_not_allowed", method + " is not allowed here; use " + allow, allow);
+        405,
+        "validation",
+        "method_not_allowed",
+        method + " is not allowed here; use " + allow,
+        allow);
   }
 
   static ApiException auth(String code, String message) {

@@ -41,7 +41,11 @@ public final class HttpApi implements AutoCloseable {
     // one expiry, and parked pulls are capped.
     pollExecutor =
         new ThreadPoolExecutor(
-            POLL_THREADS, POLL_THREADS, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+            POLL_THREADS,
+            POLL_THREADS,
+            0,
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(),
             daemonThreads("ferry-poll"));
     waiters = new LongPollRegistry(log, limits.maxWaiters(), scheduler, pollExecutor);
     log.addCommitListener(waiters);
@@ -51,15 +55,22 @@ public final class HttpApi implements AutoCloseable {
             Map.of(
                 "/v1/push",
                 new Router.Route(
-                    "POST", new PushEndpoint(tokens, log, bodies, limits.maxBatchMutations(), clock)),
+                    "POST",
+                    new PushEndpoint(tokens, log, bodies, limits.maxBatchMutations(), clock)),
                 "/v1/pull",
                 new Router.Route(
                     "GET",
                     new PullEndpoint(
-                        tokens, log, waiters, limits.defaultPullLimit(), limits.maxPullLimit(),
+                        tokens,
+                        log,
+                        waiters,
+                        limits.defaultPullLimit(),
+                        limits.maxPullLimit(),
                         limits.maxWait().toMillis())),
-                "/v1/health", new Router.Route("GET", new HealthEndpoint()),
-                "/v1/whoami", new Router.Route("GET", new WhoAmIEndpoint(tokens))),
+                "/v1/health",
+                new Router.Route("GET", new HealthEndpoint()),
+                "/v1/whoami",
+                new Router.Route("GET", new WhoAmIEndpoint(tokens))),
             inFlight,
             limits.gzipResponseThreshold());
   }
@@ -70,9 +81,9 @@ public final class HttpApi implements AutoCloseable {
   }
 
   /**
-   * Starts a graceful stop: new requests are answered 503, parked long-polls are answered with
-   * what they can read now, and this waits until every request in flight is answered or the
-   * timeout passes.
+   * Starts a graceful stop: new requests are answered 503, parked long-polls are answered with what
+   * they can read now, and this waits until every request in flight is answered or the timeout
+   * passes.
    *
    * @return true if nothing was left in flight
    * @throws InterruptedException if interrupted while waiting

@@ -3,8 +3,8 @@ package dev.ferry.server.internal.http;
 import java.time.Duration;
 
 /**
- * Counts requests that have arrived and not been answered yet, including parked long-polls, so
- * that a graceful stop can wait for them. Thread-safe.
+ * Counts requests that have arrived and not been answered yet, including parked long-polls, so that
+ * a graceful stop can wait for them. Thread-safe.
  */
 final class InFlight {
 

@@ -162,7 +162,9 @@ final class LongPollRegistry implements CommitListener {
       } catch (StorageException e) {
         LOG.warn("a parked pull could not read the log", e);
         if (release()) {
-          call.error(ApiException.unavailable("storage_unavailable", "the storage is unavailable; retry later"));
+          call.error(
+              ApiException.unavailable(
+                  "storage_unavailable", "the storage is unavailable; retry later"));
         }
         return null;
       } catch (RuntimeException e) {

@@ -39,7 +39,8 @@ final class PushEndpoint implements Endpoint {
   private final int maxBatch;
   private final Clock clock;
 
-  PushEndpoint(TokenRegistry tokens, MutationLog log, BodyReader bodies, int maxBatch, Clock clock) {
+  PushEndpoint(
+      TokenRegistry tokens, MutationLog log, BodyReader bodies, int maxBatch, Clock clock) {
     this.tokens = tokens;
     this.log = log;
     this.bodies = bodies;
@@ -55,7 +56,8 @@ final class PushEndpoint implements Endpoint {
     int n = request.mutations().size();
     if (n > maxBatch) {
       throw ApiException.validation(
-          "batch_too_large", "a push may carry at most " + maxBatch + " mutations, this one has " + n);
+          "batch_too_large",
+          "a push may carry at most " + maxBatch + " mutations, this one has " + n);
     }
     String replicaProblem = MutationChecks.replicaIdProblem(request.replicaId());
     if (replicaProblem != null) {
@@ -73,7 +75,10 @@ final class PushEndpoint implements Endpoint {
       } else if (!principal.writable().contains(m.project())) {
         results[i] =
             PushResult.rejected(
-                m.clientSeq(), "policy_forbidden", "this token may not write project " + m.project(), true);
+                m.clientSeq(),
+                "policy_forbidden",
+                "this token may not write project " + m.project(),
+                true);
       } else {
         slots[toStore.size()] = i;
         toStore.add(m);
@@ -81,10 +86,18 @@ final class PushEndpoint implements Endpoint {
     }
 
     AppendResult outcome =
-        log.append(principal.tenant(), request.replicaId(), request.leaseEpoch(), toStore, clock.instant());
+        log.append(
+            principal.tenant(),
+            request.replicaId(),
+            request.leaseEpoch(),
+            toStore,
+            clock.instant());
     if (outcome instanceof AppendResult.StaleLease stale) {
       throw ApiException.staleLease(
-          "lease epoch " + request.leaseEpoch() + " is older than epoch " + stale.seenEpoch()
+          "lease epoch "
+              + request.leaseEpoch()
+              + " is older than epoch "
+              + stale.seenEpoch()
               + " already seen for this replica");
     }
     AppendResult.Appended appended = (AppendResult.Appended) outcome;
@@ -105,7 +118,8 @@ final class PushEndpoint implements Endpoint {
     } catch (StreamReadException e) {
       throw ApiException.validation("malformed_json", "the body is not valid JSON: " + describe(e));
     } catch (JsonProcessingException e) {
-      throw ApiException.validation("invalid_request", "the body is not a push request: " + describe(e));
+      throw ApiException.validation(
+          "invalid_request", "the body is not a push request: " + describe(e));
     } catch (IOException | RuntimeException e) {
       throw ApiException.validation("invalid_request", "the body is not a push request");
     }
@@ -113,7 +127,8 @@ final class PushEndpoint implements Endpoint {
 
   private static String describe(JsonProcessingException e) {
     String m = String.valueOf(e.getOriginalMessage());
-    if (e.getCause() instanceof IllegalArgumentException || e.getCause() instanceof NullPointerException) {
+    if (e.getCause() instanceof IllegalArgumentException
+        || e.getCause() instanceof NullPointerException) {
       m = String.valueOf(e.getCause().getMessage());
     }
     return m.length() <= MAX_MESSAGE_CHARS ? m : m.substring(0, MAX_MESSAGE_CHARS) + "…";

@@ -7,8 +7,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The query parameters of a request, decoded once; numbers are checked here so that a handler
- * sees only valid values. A parameter given twice is refused rather than guessed at.
+ * The query parameters of a request, decoded once; numbers are checked here so that a handler sees
+ * only valid values. A parameter given twice is refused rather than guessed at.
  */
 final class QueryParams {
 
@@ -18,7 +18,9 @@ final class QueryParams {
     this.values = values;
   }
 
-  /** @throws ApiException 400 {@code invalid_parameter} for a repeated or undecodable parameter */
+  /**
+   * @throws ApiException 400 {@code invalid_parameter} for a repeated or undecodable parameter
+   */
   static QueryParams of(URI uri) {
     Map<String, String> values = new HashMap<>();
     String raw = uri.getRawQuery();
@@ -33,7 +35,8 @@ final class QueryParams {
       String name = decode(eq < 0 ? pair : pair.substring(0, eq));
       String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
       if (values.put(name, value) != null) {
-        throw ApiException.validation("invalid_parameter", "parameter '" + shorten(name) + "' is given twice");
+        throw ApiException.validation(
+            "invalid_parameter", "parameter '" + shorten(name) + "' is given twice");
       }
     }
     return new QueryParams(values);
@@ -66,7 +69,8 @@ final class QueryParams {
     try {
       return URLDecoder.decode(s, StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw ApiException.validation("invalid_parameter", "the query string is not properly encoded");
+      throw ApiException.validation(
+          "invalid_parameter", "the query string is not properly encoded");
     }
   }
 

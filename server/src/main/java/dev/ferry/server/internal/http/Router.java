@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one handler the HTTP server knows: matches the exact path and method, and turns every
- * failure into the error body of DESIGN section 3, so that no input reaches the client as a bare
- * 500 or a dropped connection.
+ * The one handler the HTTP server knows: matches the exact path and method, and turns every failure
+ * into the error body of DESIGN section 3, so that no input reaches the client as a bare 500 or a
+ * dropped connection.
  */
 final class Router implements HttpHandler {
 
@@ -55,13 +55,23 @@ final class Router implements HttpHandler {
     } catch (ApiException e) {
       call.error(e);
     } catch (StorageException e) {
-      LOG.warn("storage failure while answering {} {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e);
-      call.error(ApiException.unavailable("storage_unavailable", "the storage is unavailable; retry later"));
+      LOG.warn(
+          "storage failure while answering {} {}",
+          exchange.getRequestMethod(),
+          exchange.getRequestURI().getRawPath(),
+          e);
+      call.error(
+          ApiException.unavailable(
+              "storage_unavailable", "the storage is unavailable; retry later"));
     } catch (IOException e) {
       LOG.debug("reading the request failed: {}", e.toString());
       call.error(ApiException.validation("unreadable_body", "the request body could not be read"));
     } catch (RuntimeException | Error e) {
-      LOG.error("unexpected failure answering {} {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e);
+      LOG.error(
+          "unexpected failure answering {} {}",
+          exchange.getRequestMethod(),
+          exchange.getRequestURI().getRawPath(),
+          e);
       call.error(ApiException.internal());
       if (e instanceof Error error) {
         throw error;

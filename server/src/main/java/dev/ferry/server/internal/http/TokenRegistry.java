@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Maps bearer tokens to principals while holding only SHA-256 hashes of the tokens. A presented
  * token is hashed and compared against every stored hash with {@link MessageDigest#isEqual}
- * (constant time) and without stopping at a match, so response time says nothing about how close
- * a guess was or which entry matched. Immutable and thread-safe.
+ * (constant time) and without stopping at a match, so response time says nothing about how close a
+ * guess was or which entry matched. Immutable and thread-safe.
  */
 public final class TokenRegistry {
 
@@ -34,7 +34,8 @@ public final class TokenRegistry {
     for (TokenGrant g : grants) {
       byte[] hash = sha256(g.token());
       if (!seen.add(HexFormat.of().formatHex(hash))) {
-        throw new IllegalArgumentException("two grants must not share a token (tenant " + g.tenant() + ")");
+        throw new IllegalArgumentException(
+            "two grants must not share a token (tenant " + g.tenant() + ")");
       }
       list.add(new Entry(hash, new Principal(g.tenant(), g.readable(), g.writable())));
     }

@@ -13,7 +13,8 @@ final class WhoAmIEndpoint implements Endpoint {
 
   @Override
   public void handle(ApiCall call) {
-    Principal p = tokens.authenticate(call.exchange().getRequestHeaders().getFirst("Authorization"));
+    Principal p =
+        tokens.authenticate(call.exchange().getRequestHeaders().getFirst("Authorization"));
     call.ok(new WhoAmIResponse(p.tenant(), p.readable().toWire(), p.writable().toWire()));
   }
 }

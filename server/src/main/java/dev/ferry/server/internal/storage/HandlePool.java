@@ -50,8 +50,8 @@ final class HandlePool implements AutoCloseable {
   /**
    * Runs {@code work} with a handle of its own.
    *
-   * @throws StorageException if no handle is free within the borrow timeout, the pool is closed,
-   *     or the thread is interrupted (the interrupt flag is kept)
+   * @throws StorageException if no handle is free within the borrow timeout, the pool is closed, or
+   *     the thread is interrupted (the interrupt flag is kept)
    */
   <T> T with(Function<Handle, T> work) {
     Handle h = borrow();

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.ConnectionException;
+import org.jdbi.v3.core.Handle;
 
 /**
  * The append algorithm shared by both databases. It must run inside a transaction that already
@@ -26,9 +26,9 @@ final class LogAppender {
 
   /** Remembers the replica's epoch unless a higher one was seen; returns a row only if allowed. */
   private static final String CLAIM_EPOCH =
-      "INSERT INTO ferry_replica_epochs (tenant, replica_id, max_epoch) VALUES (:tenant, :replica, :epoch) "
-          + "ON CONFLICT (tenant, replica_id) DO UPDATE SET max_epoch = excluded.max_epoch "
-          + "WHERE excluded.max_epoch >= ferry_replica_epochs.max_epoch RETURNING max_epoch";
+      "INSERT INTO ferry_replica_epochs (tenant, replica_id, max_epoch) VALUES (:tenant, :replica,"
+          + " :epoch) ON CONFLICT (tenant, replica_id) DO UPDATE SET max_epoch = excluded.max_epoch"
+          + " WHERE excluded.max_epoch >= ferry_replica_epochs.max_epoch RETURNING max_epoch";
 
   private static final String SEEN_EPOCH =
       "SELECT max_epoch FROM ferry_replica_epochs WHERE tenant = :tenant AND replica_id = :replica";
@@ -38,15 +38,19 @@ final class LogAppender {
           + "WHERE tenant = :tenant AND replica_id = :replica AND client_seq IN (<clientSeqs>)";
 
   private static final String FIND_STORED_BETWEEN =
-      "SELECT client_seq, seq FROM ferry_log "
-          + "WHERE tenant = :tenant AND replica_id = :replica AND client_seq BETWEEN :low AND :high";
+      "SELECT client_seq, seq FROM ferry_log WHERE tenant = :tenant AND replica_id = :replica AND"
+          + " client_seq BETWEEN :low AND :high";
 
-  static final String LATEST_SEQ = "SELECT COALESCE(MAX(seq), 0) FROM ferry_log WHERE tenant = :tenant";
+  static final String LATEST_SEQ =
+      "SELECT COALESCE(MAX(seq), 0) FROM ferry_log WHERE tenant = :tenant";
 
-  /** Positional, run through plain JDBC batching: Jdbi's per-row named binding cost as much as SQLite's insert. */
+  /**
+   * Positional, run through plain JDBC batching: Jdbi's per-row named binding cost as much as
+   * SQLite's insert.
+   */
   private static final String INSERT =
-      "INSERT INTO ferry_log (tenant, seq, replica_id, client_seq, project, entity, entity_key, op, "
-          + "payload, created_at, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      "INSERT INTO ferry_log (tenant, seq, replica_id, client_seq, project, entity, entity_key, op,"
+          + " payload, created_at, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   /** Keeps each IN list well below every database's bound-parameter limit. */
   private static final int LOOKUP_CHUNK = 500;
@@ -54,7 +58,11 @@ final class LogAppender {
   private LogAppender() {}
 
   static AppendResult append(
-      Handle h, String tenant, String replicaId, long leaseEpoch, List<PushMutation> mutations,
+      Handle h,
+      String tenant,
+      String replicaId,
+      long leaseEpoch,
+      List<PushMutation> mutations,
       Instant acceptedAt) {
     Optional<Long> claimed =
         h.createQuery(CLAIM_EPOCH)
@@ -122,8 +130,8 @@ final class LogAppender {
 
   /**
    * The seqs of mutations this replica already stored, by client seq. Client seqs of one batch are
-   * usually dense, so one range scan of the dedupe index finds them; a sparse batch is looked up
-   * by IN lists instead, so that a wide range cannot make the scan long.
+   * usually dense, so one range scan of the dedupe index finds them; a sparse batch is looked up by
+   * IN lists instead, so that a wide range cannot make the scan long.
    */
   private static Map<Long, Long> findStored(
       Handle h, String tenant, String replicaId, List<PushMutation> mutations) {
@@ -143,16 +151,18 @@ final class LogAppender {
           .bind("low", low)
           .bind("high", high)
           .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getLong(2)))
-          .forEach(e -> {
-            if (wanted.contains(e.getKey())) {
-              stored.put(e.getKey(), e.getValue());
-            }
-          });
+          .forEach(
+              e -> {
+                if (wanted.contains(e.getKey())) {
+                  stored.put(e.getKey(), e.getValue());
+                }
+              });
       return stored;
     }
     for (int from = 0; from < mutations.size(); from += LOOKUP_CHUNK) {
       List<Long> chunk = new ArrayList<>(LOOKUP_CHUNK);
-      for (PushMutation m : mutations.subList(from, Math.min(mutations.size(), from + LOOKUP_CHUNK))) {
+      for (PushMutation m :
+          mutations.subList(from, Math.min(mutations.size(), from + LOOKUP_CHUNK))) {
         chunk.add(m.clientSeq());
       }
       h.createQuery(FIND_STORED_IN)

@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Receives the commit notifications of every process sharing the database on one dedicated
- * connection, and passes each tenant on to the listeners. When the connection is lost it
- * reconnects with a growing pause and reports {@code mayHaveMissedCommits}, since notifications
- * sent meanwhile are gone. Runs on its own daemon thread.
+ * connection, and passes each tenant on to the listeners. When the connection is lost it reconnects
+ * with a growing pause and reports {@code mayHaveMissedCommits}, since notifications sent meanwhile
+ * are gone. Runs on its own daemon thread.
  */
 final class PgNotificationListener implements AutoCloseable {
 

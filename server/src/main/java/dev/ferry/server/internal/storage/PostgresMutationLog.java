@@ -20,10 +20,10 @@ import org.jdbi.v3.core.JdbiException;
  * The PostgreSQL {@link MutationLog}, safe for several server processes sharing one database.
  *
  * <p>An append takes {@code pg_advisory_xact_lock} on its tenant before reading the tenant's
- * highest seq, so appenders of one tenant commit one at a time in seq order, in this process or
- * any other; tenants do not wait for each other. The append's transaction also sends {@code
- * NOTIFY}, which PostgreSQL delivers on commit to every process's {@link PgNotificationListener},
- * so long-polls wake across processes. Thread-safe.
+ * highest seq, so appenders of one tenant commit one at a time in seq order, in this process or any
+ * other; tenants do not wait for each other. The append's transaction also sends {@code NOTIFY},
+ * which PostgreSQL delivers on commit to every process's {@link PgNotificationListener}, so
+ * long-polls wake across processes. Thread-safe.
  */
 public final class PostgresMutationLog implements MutationLog {
 
@@ -57,8 +57,8 @@ public final class PostgresMutationLog implements MutationLog {
   /**
    * Connects, creates {@code schema} and its tables if missing, and starts listening for commits.
    *
-   * @throws IllegalArgumentException if the URL is not a PostgreSQL JDBC URL, or the schema name
-   *     is not lower-case letters, digits and underscores starting with a letter, at most 50
+   * @throws IllegalArgumentException if the URL is not a PostgreSQL JDBC URL, or the schema name is
+   *     not lower-case letters, digits and underscores starting with a letter, at most 50
    *     characters
    * @throws StorageException if the database cannot be reached or migrated
    */
@@ -71,7 +71,9 @@ public final class PostgresMutationLog implements MutationLog {
     if (!SCHEMA_NAME.matcher(schema).matches()) {
       throw new IllegalArgumentException(
           "schema must be lower-case letters, digits and underscores, start with a letter and "
-              + "have at most 50 characters, was '" + schema + "'");
+              + "have at most 50 characters, was '"
+              + schema
+              + "'");
     }
     String description = "postgresql:" + withoutQuery(jdbcUrl) + " schema " + schema;
     Jdbi jdbi = Jdbi.create(jdbcUrl);
@@ -96,7 +98,10 @@ public final class PostgresMutationLog implements MutationLog {
 
   @Override
   public AppendResult append(
-      String tenant, String replicaId, long leaseEpoch, List<PushMutation> mutations,
+      String tenant,
+      String replicaId,
+      long leaseEpoch,
+      List<PushMutation> mutations,
       Instant acceptedAt) {
     AppendResult result;
     try {
@@ -110,7 +115,8 @@ public final class PostgresMutationLog implements MutationLog {
                             .mapTo(String.class)
                             .one();
                         AppendResult r =
-                            LogAppender.append(tx, tenant, replicaId, leaseEpoch, mutations, acceptedAt);
+                            LogAppender.append(
+                                tx, tenant, replicaId, leaseEpoch, mutations, acceptedAt);
                         if (addedRows(r)) {
                           tx.createQuery(NOTIFY)
                               .bind("channel", channelOf(schema))

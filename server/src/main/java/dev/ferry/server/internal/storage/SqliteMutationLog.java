@@ -127,10 +127,12 @@ public final class SqliteMutationLog implements MutationLog {
       writer = jdbi.open();
       Handle w = writer;
       w.execute("PRAGMA wal_autocheckpoint = 0");
-      inImmediate(w, h -> {
-        SCHEMA.forEach(h::execute);
-        return null;
-      });
+      inImmediate(
+          w,
+          h -> {
+            SCHEMA.forEach(h::execute);
+            return null;
+          });
       HandlePool readers = new HandlePool(READERS, jdbi::open, BORROW_TIMEOUT);
       return new SqliteMutationLog(absolute, w, readers);
     } catch (JdbiException e) {
@@ -143,14 +145,19 @@ public final class SqliteMutationLog implements MutationLog {
 
   @Override
   public AppendResult append(
-      String tenant, String replicaId, long leaseEpoch, List<PushMutation> mutations,
+      String tenant,
+      String replicaId,
+      long leaseEpoch,
+      List<PushMutation> mutations,
       Instant acceptedAt) {
     AppendResult result;
     writeLock.lock();
     try {
       checkOpen();
       result =
-          inImmediate(writer, h -> LogAppender.append(h, tenant, replicaId, leaseEpoch, mutations, acceptedAt));
+          inImmediate(
+              writer,
+              h -> LogAppender.append(h, tenant, replicaId, leaseEpoch, mutations, acceptedAt));
     } catch (JdbiException e) {
       throw new StorageException("append to the SQLite log failed", e);
     } finally {

@@ -23,7 +23,9 @@ class MutationChecksTest {
   @Test
   void problem_namesTheFirstBadField() {
     assertEquals("project must not be blank", MutationChecks.problem(m(" ", "k", "1")));
-    assertEquals("entity_key must be at most 1024 characters", MutationChecks.problem(m("p", "k".repeat(1025), "1")));
+    assertEquals(
+        "entity_key must be at most 1024 characters",
+        MutationChecks.problem(m("p", "k".repeat(1025), "1")));
     assertEquals(
         "project must not contain NUL characters or unpaired surrogates",
         MutationChecks.problem(m("a\u0000b", "k", "1")));
@@ -41,7 +43,9 @@ class MutationChecksTest {
   @Test
   void replicaIdProblem_longOrControlCharacters() {
     assertNull(MutationChecks.replicaIdProblem("7f9c-uuid"));
-    assertEquals("replica_id must be at most 200 characters", MutationChecks.replicaIdProblem("r".repeat(201)));
+    assertEquals(
+        "replica_id must be at most 200 characters",
+        MutationChecks.replicaIdProblem("r".repeat(201)));
     assertTrue(MutationChecks.replicaIdProblem("r\n").contains("control"));
   }
 }

@@ -27,7 +27,8 @@ class QueryParamsTest {
 
   @Test
   void of_repeatedParameter_is400() {
-    ApiException e = assertThrows(ApiException.class, () -> QueryParams.of(URI.create("/p?a=1&a=2")));
+    ApiException e =
+        assertThrows(ApiException.class, () -> QueryParams.of(URI.create("/p?a=1&a=2")));
     assertEquals(400, e.status());
   }
 

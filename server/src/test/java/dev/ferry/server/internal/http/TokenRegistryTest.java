@@ -34,7 +34,8 @@ class TokenRegistryTest {
     assertEquals("missing_token", code("Bearer"));
     assertEquals("missing_token", code("Basic Zmlyc3Q="));
     assertEquals("invalid_token", code("Bearer first-token-012345678"));
-    ApiException e = assertThrows(ApiException.class, () -> registry.authenticate("Bearer guess-guess-guess"));
+    ApiException e =
+        assertThrows(ApiException.class, () -> registry.authenticate("Bearer guess-guess-guess"));
     assertFalse(e.getMessage().contains("guess"));
   }
 
@@ -42,9 +43,11 @@ class TokenRegistryTest {
   void constructor_sharedToken_isRefused() {
     assertThrows(
         IllegalArgumentException.class,
-        () -> new TokenRegistry(List.of(
-            TokenGrant.allProjects("same-token-0123456789", "a"),
-            TokenGrant.allProjects("same-token-0123456789", "b"))));
+        () ->
+            new TokenRegistry(
+                List.of(
+                    TokenGrant.allProjects("same-token-0123456789", "a"),
+                    TokenGrant.allProjects("same-token-0123456789", "b"))));
   }
 
   private String code(String header) {

@@ -18,7 +18,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -36,14 +35,15 @@ import org.junit.jupiter.api.Test;
 /**
  * The conformance suite on PostgreSQL, plus what only PostgreSQL promises: several server processes
  * sharing one database (the second server runs in its own JVM, see {@link ServerProcess}), and
- * recovery when the database drops the server's connections. Each test uses its own schema.
- * Skipped without {@code FERRY_TEST_PG_URL}.
+ * recovery when the database drops the server's connections. Each test uses its own schema. Skipped
+ * without {@code FERRY_TEST_PG_URL}.
  */
 class PostgresMutationLogTest extends MutationLogConformance {
 
   private static final String URL = System.getenv("FERRY_TEST_PG_URL");
 
-  private final String schema = "ferry_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+  private final String schema =
+      "ferry_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
 
   @BeforeEach
   void requirePostgres() {
@@ -80,22 +80,29 @@ class PostgresMutationLogTest extends MutationLogConformance {
 
       try (Connection c = DriverManager.getConnection(URL);
           Statement s = c.createStatement()) {
-        s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '" + app + "'");
+        s.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '"
+                + app
+                + "'");
       }
 
       List<Integer> statuses = new ArrayList<>();
-      Await.until("pushes succeed again", () -> {
-        int status = viaA.push(ALICE, Pushes.range("r1", 1, "notes", 2, 2)).status();
-        statuses.add(status);
-        return status == 200;
-      });
+      Await.until(
+          "pushes succeed again",
+          () -> {
+            int status = viaA.push(ALICE, Pushes.range("r1", 1, "notes", 2, 2)).status();
+            statuses.add(status);
+            return status == 200;
+          });
       assertTrue(statuses.stream().allMatch(st -> st == 200 || st == 503), statuses.toString());
       statuses.clear();
-      Await.until("pulls through the other server succeed again", () -> {
-        int status = viaB.pull(ALICE, 2, 10, 0).status();
-        statuses.add(status);
-        return status == 200;
-      });
+      Await.until(
+          "pulls through the other server succeed again",
+          () -> {
+            int status = viaB.pull(ALICE, 2, 10, 0).status();
+            statuses.add(status);
+            return status == 200;
+          });
       assertTrue(statuses.stream().allMatch(st -> st == 200 || st == 503), statuses.toString());
       CompletableFuture<Reply> parked = viaB.pullAsync(ALICE, 2, 10, 60_000);
       Await.until("the pull is parked", () -> b.parkedPulls() == 1);
@@ -105,13 +112,19 @@ class PostgresMutationLogTest extends MutationLogConformance {
   }
 
   private static FerryServer serverOn(MutationLog log) {
-    return FerryServer.builder().storage(log).port(0).grant(TokenGrant.allProjects(ALICE, "acme")).build().start();
+    return FerryServer.builder()
+        .storage(log)
+        .port(0)
+        .grant(TokenGrant.allProjects(ALICE, "acme"))
+        .build()
+        .start();
   }
 
   @Test
   void open_invalidSchemaName_isRefusedBeforeConnecting() {
     assertThrows(IllegalArgumentException.class, () -> MutationLog.postgres(URL, "Bad-Name"));
-    assertThrows(IllegalArgumentException.class, () -> MutationLog.postgres(URL, "x; drop table y"));
+    assertThrows(
+        IllegalArgumentException.class, () -> MutationLog.postgres(URL, "x; drop table y"));
     assertThrows(IllegalArgumentException.class, () -> MutationLog.postgres("jdbc:sqlite:x", "ok"));
   }
 
@@ -129,7 +142,8 @@ class PostgresMutationLogTest extends MutationLogConformance {
   }
 
   @Test
-  void twoServers_concurrentPushersOnBothProcesses_pullerSeesEveryMutationOnceInCommitOrder() throws Exception {
+  void twoServers_concurrentPushersOnBothProcesses_pullerSeesEveryMutationOnceInCommitOrder()
+      throws Exception {
     start();
     try (ServerProcess other = ServerProcess.start(URL, schema, ALICE, "acme")) {
       TestClient[] clients = {client, new TestClient(other.baseUri())};
@@ -162,7 +176,9 @@ class PostgresMutationLogTest extends MutationLogConformance {
                   () -> {
                     for (int b = 0; b < batches; b++) {
                       long from = (long) b * batchSize + 1;
-                      Reply r = via.push(ALICE, Pushes.range(replica, 1, "notes", from, from + batchSize - 1));
+                      Reply r =
+                          via.push(
+                              ALICE, Pushes.range(replica, 1, "notes", from, from + batchSize - 1));
                       assertEquals(200, r.status(), r.text());
                     }
                     return null;

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A reference server in a second JVM on a PostgreSQL schema, for tests where "another process"
- * must really be one. It prints its port, serves until its standard input closes, then stops.
+ * A reference server in a second JVM on a PostgreSQL schema, for tests where "another process" must
+ * really be one. It prints its port, serves until its standard input closes, then stops.
  */
 final class ServerProcess implements AutoCloseable {
 
@@ -45,7 +45,8 @@ final class ServerProcess implements AutoCloseable {
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
     try {
       Process p = pb.start();
-      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       String line = out.readLine();
       if (line == null || !line.startsWith("PORT ")) {
         p.destroyForcibly();
