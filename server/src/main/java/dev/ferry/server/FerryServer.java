@@ -1,6 +1,7 @@
 package dev.ferry.server;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.ferry.server.internal.DaemonThreads;
 import dev.ferry.server.internal.http.HttpApi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +17,6 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -204,18 +204,13 @@ public final class FerryServer implements AutoCloseable {
   }
 
   private ThreadPoolExecutor newWorkers() {
-    AtomicInteger n = new AtomicInteger();
     return new ThreadPoolExecutor(
         limits.workerThreads(),
         limits.workerThreads(),
         0,
         TimeUnit.MILLISECONDS,
         new ArrayBlockingQueue<>(limits.queueCapacity()),
-        r -> {
-          Thread t = new Thread(r, "ferry-http-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+        DaemonThreads.named("ferry-http"));
   }
 
   /** Builds a {@link FerryServer}. Setters validate at once. Not thread-safe. */

@@ -152,9 +152,23 @@ public abstract class MutationLogConformance {
   @Test
   void concurrentPushers_pullerFollowingCursor_seesEveryMutationOnceInOrder() throws Exception {
     start();
-    int pushers = 6;
-    int batches = 20;
-    int batchSize = 50;
+
+    List<PulledMutation> seen =
+        pushConcurrentlyWhileFollowing(new TestClient[] {client}, client, 6, 20, 50);
+
+    assertGaplessAndOnce(seen, 6 * 20 * 50);
+  }
+
+  /**
+   * Runs {@code pushers} threads, each pushing {@code batches} batches of {@code batchSize} as its
+   * own replica (through the given clients in turn), while one long-polling puller follows the
+   * cursor through {@code pullVia} until it has seen them all.
+   *
+   * @return every mutation the puller saw, in the order it saw them
+   */
+  protected static List<PulledMutation> pushConcurrentlyWhileFollowing(
+      TestClient[] pushVia, TestClient pullVia, int pushers, int batches, int batchSize)
+      throws Exception {
     int total = pushers * batches * batchSize;
     ExecutorService pool = Executors.newFixedThreadPool(pushers + 1);
     try {
@@ -164,7 +178,7 @@ public abstract class MutationLogConformance {
                 List<PulledMutation> seen = new ArrayList<>();
                 long cursor = 0;
                 while (seen.size() < total) {
-                  PullResponse page = client.pull(ALICE, cursor, 173, 2_000).pull();
+                  PullResponse page = pullVia.pull(ALICE, cursor, 173, 2_000).pull();
                   for (PulledMutation m : page.mutations()) {
                     seen.add(m);
                     cursor = m.seq();
@@ -175,13 +189,14 @@ public abstract class MutationLogConformance {
       List<Future<?>> writers = new ArrayList<>();
       for (int p = 0; p < pushers; p++) {
         String replica = "replica-" + p;
+        TestClient via = pushVia[p % pushVia.length];
         writers.add(
             pool.submit(
                 () -> {
                   for (int b = 0; b < batches; b++) {
                     long from = (long) b * batchSize + 1;
                     Reply r =
-                        client.push(
+                        via.push(
                             ALICE, Pushes.range(replica, 1, "notes", from, from + batchSize - 1));
                     assertEquals(200, r.status(), r.text());
                   }
@@ -191,16 +206,19 @@ public abstract class MutationLogConformance {
       for (Future<?> w : writers) {
         w.get(90, TimeUnit.SECONDS);
       }
-      List<PulledMutation> seen = puller.get(90, TimeUnit.SECONDS);
-
-      assertEquals(total, seen.size());
-      Set<String> keys = new HashSet<>();
-      for (int i = 0; i < seen.size(); i++) {
-        assertEquals(i + 1, seen.get(i).seq(), "seqs are gapless and in order");
-        assertTrue(keys.add(seen.get(i).replicaId() + "/" + seen.get(i).clientSeq()), "seen once");
-      }
+      return puller.get(90, TimeUnit.SECONDS);
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /** Asserts seqs 1..total in order, each (replica, client seq) once. */
+  protected static void assertGaplessAndOnce(List<PulledMutation> seen, int total) {
+    assertEquals(total, seen.size());
+    Set<String> keys = new HashSet<>();
+    for (int i = 0; i < seen.size(); i++) {
+      assertEquals(i + 1, seen.get(i).seq(), "seqs are gapless and in order");
+      assertTrue(keys.add(seen.get(i).replicaId() + "/" + seen.get(i).clientSeq()), "seen once");
     }
   }
 

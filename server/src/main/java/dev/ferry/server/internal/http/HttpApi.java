@@ -4,16 +4,15 @@ import com.sun.net.httpserver.HttpHandler;
 import dev.ferry.server.MutationLog;
 import dev.ferry.server.ServerLimits;
 import dev.ferry.server.TokenGrant;
+import dev.ferry.server.internal.DaemonThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Wires the endpoints of wire protocol v1 over a {@link MutationLog} and owns what outlives a
@@ -35,7 +34,7 @@ public final class HttpApi implements AutoCloseable {
    */
   public HttpApi(MutationLog log, List<TokenGrant> grants, ServerLimits limits, Clock clock) {
     TokenRegistry tokens = new TokenRegistry(grants);
-    scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("ferry-poll-timer"));
+    scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("ferry-poll-timer"));
     scheduler.setRemoveOnCancelPolicy(true);
     // Unbounded queue, yet bounded in practice: each parked pull queues at most one re-read and
     // one expiry, and parked pulls are capped.
@@ -46,7 +45,7 @@ public final class HttpApi implements AutoCloseable {
             0,
             TimeUnit.MILLISECONDS,
             new LinkedBlockingQueue<>(),
-            daemonThreads("ferry-poll"));
+            DaemonThreads.named("ferry-poll"));
     waiters = new LongPollRegistry(log, limits.maxWaiters(), scheduler, pollExecutor);
     log.addCommitListener(waiters);
     BodyReader bodies = new BodyReader(limits.maxBodyBytes());
@@ -109,14 +108,5 @@ public final class HttpApi implements AutoCloseable {
   public void close() {
     scheduler.shutdownNow();
     pollExecutor.shutdownNow();
-  }
-
-  static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

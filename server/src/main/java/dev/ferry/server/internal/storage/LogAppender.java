@@ -124,6 +124,12 @@ final class LogAppender {
     return new AppendResult.Appended(entries, latest);
   }
 
+  /** Whether {@code r} stored at least one new row (so waiting readers have something new). */
+  static boolean addedRows(AppendResult r) {
+    return r instanceof AppendResult.Appended appended
+        && appended.entries().stream().anyMatch(e -> !e.duplicate());
+  }
+
   static long latestSeq(Handle h, String tenant) {
     return h.createQuery(LATEST_SEQ).bind("tenant", tenant).mapTo(Long.class).one();
   }

@@ -117,7 +117,7 @@ public final class PostgresMutationLog implements MutationLog {
                         AppendResult r =
                             LogAppender.append(
                                 tx, tenant, replicaId, leaseEpoch, mutations, acceptedAt);
-                        if (addedRows(r)) {
+                        if (LogAppender.addedRows(r)) {
                           tx.createQuery(NOTIFY)
                               .bind("channel", channelOf(schema))
                               .bind("tenant", tenant)
@@ -129,7 +129,7 @@ public final class PostgresMutationLog implements MutationLog {
     } catch (JdbiException e) {
       throw new StorageException("append to the PostgreSQL log failed", e);
     }
-    if (addedRows(result)) {
+    if (LogAppender.addedRows(result)) {
       // This process's waiters need not wait for the notification's round trip.
       listeners.committed(tenant);
     }
@@ -159,11 +159,6 @@ public final class PostgresMutationLog implements MutationLog {
   public void close() {
     notifications.close();
     pool.close();
-  }
-
-  private static boolean addedRows(AppendResult r) {
-    return r instanceof AppendResult.Appended appended
-        && appended.entries().stream().anyMatch(e -> !e.duplicate());
   }
 
   /** The NOTIFY channel; per schema, so logs in different schemas do not wake each other. */

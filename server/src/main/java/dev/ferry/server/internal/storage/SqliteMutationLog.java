@@ -5,6 +5,7 @@ import dev.ferry.server.CommitListener;
 import dev.ferry.server.MutationLog;
 import dev.ferry.server.ProjectSet;
 import dev.ferry.server.StorageException;
+import dev.ferry.server.internal.DaemonThreads;
 import dev.ferry.transport.wire.PullResponse;
 import dev.ferry.transport.wire.PushMutation;
 import java.io.IOException;
@@ -49,22 +50,6 @@ public final class SqliteMutationLog implements MutationLog {
   private static final long CHECKPOINT_MILLIS = 250;
   private static final Duration BORROW_TIMEOUT = Duration.ofSeconds(10);
 
-  private static final List<String> SCHEMA =
-      List.of(
-          "CREATE TABLE IF NOT EXISTS ferry_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-          "CREATE TABLE IF NOT EXISTS ferry_log ("
-              + "tenant TEXT NOT NULL, seq INTEGER NOT NULL, replica_id TEXT NOT NULL, "
-              + "client_seq INTEGER NOT NULL, project TEXT NOT NULL, entity TEXT NOT NULL, "
-              + "entity_key TEXT NOT NULL, op TEXT NOT NULL, payload TEXT NOT NULL, "
-              + "created_at INTEGER, accepted_at INTEGER NOT NULL, PRIMARY KEY (tenant, seq))",
-          "CREATE UNIQUE INDEX IF NOT EXISTS ferry_log_dedupe "
-              + "ON ferry_log (tenant, replica_id, client_seq)",
-          "CREATE TABLE IF NOT EXISTS ferry_replica_epochs ("
-              + "tenant TEXT NOT NULL, replica_id TEXT NOT NULL, max_epoch INTEGER NOT NULL, "
-              + "PRIMARY KEY (tenant, replica_id))",
-          "INSERT INTO ferry_meta (key, value) VALUES ('schema_version', '1') "
-              + "ON CONFLICT (key) DO NOTHING");
-
   private final Path file;
   private final Handle writer;
   private final ReentrantLock writeLock = new ReentrantLock();
@@ -78,12 +63,7 @@ public final class SqliteMutationLog implements MutationLog {
     this.writer = writer;
     this.readers = readers;
     this.checkpointer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "ferry-sqlite-checkpoint");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("ferry-sqlite-checkpoint"));
     checkpointer.scheduleWithFixedDelay(
         this::checkpoint, CHECKPOINT_MILLIS, CHECKPOINT_MILLIS, TimeUnit.MILLISECONDS);
   }
@@ -130,7 +110,7 @@ public final class SqliteMutationLog implements MutationLog {
       inImmediate(
           w,
           h -> {
-            SCHEMA.forEach(h::execute);
+            LogTables.CREATE.forEach(h::execute);
             return null;
           });
       HandlePool readers = new HandlePool(READERS, jdbi::open, BORROW_TIMEOUT);
@@ -163,8 +143,7 @@ public final class SqliteMutationLog implements MutationLog {
     } finally {
       writeLock.unlock();
     }
-    if (result instanceof AppendResult.Appended appended
-        && appended.entries().stream().anyMatch(e -> !e.duplicate())) {
+    if (LogAppender.addedRows(result)) {
       listeners.committed(tenant);
     }
     return result;

@@ -12,21 +12,15 @@ import dev.ferry.server.Pushes;
 import dev.ferry.server.TestClient;
 import dev.ferry.server.TestClient.Reply;
 import dev.ferry.server.TokenGrant;
-import dev.ferry.transport.wire.PullResponse;
 import dev.ferry.transport.wire.PulledMutation;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -146,58 +140,11 @@ class PostgresMutationLogTest extends MutationLogConformance {
       throws Exception {
     start();
     try (ServerProcess other = ServerProcess.start(URL, schema, ALICE, "acme")) {
-      TestClient[] clients = {client, new TestClient(other.baseUri())};
-      int pushers = 6;
-      int batches = 15;
-      int batchSize = 40;
-      int total = pushers * batches * batchSize;
-      ExecutorService pool = Executors.newFixedThreadPool(pushers + 1);
-      try {
-        Future<List<PulledMutation>> puller =
-            pool.submit(
-                () -> {
-                  List<PulledMutation> seen = new ArrayList<>();
-                  long cursor = 0;
-                  while (seen.size() < total) {
-                    PullResponse page = clients[0].pull(ALICE, cursor, 97, 2_000).pull();
-                    for (PulledMutation m : page.mutations()) {
-                      seen.add(m);
-                      cursor = m.seq();
-                    }
-                  }
-                  return seen;
-                });
-        List<Future<?>> writers = new ArrayList<>();
-        for (int p = 0; p < pushers; p++) {
-          String replica = "replica-" + p;
-          TestClient via = clients[p % 2];
-          writers.add(
-              pool.submit(
-                  () -> {
-                    for (int b = 0; b < batches; b++) {
-                      long from = (long) b * batchSize + 1;
-                      Reply r =
-                          via.push(
-                              ALICE, Pushes.range(replica, 1, "notes", from, from + batchSize - 1));
-                      assertEquals(200, r.status(), r.text());
-                    }
-                    return null;
-                  }));
-        }
-        for (Future<?> w : writers) {
-          w.get(90, TimeUnit.SECONDS);
-        }
-        List<PulledMutation> seen = puller.get(90, TimeUnit.SECONDS);
+      TestClient[] both = {client, new TestClient(other.baseUri())};
 
-        assertEquals(total, seen.size());
-        Set<String> keys = new HashSet<>();
-        for (int i = 0; i < seen.size(); i++) {
-          assertEquals(i + 1, seen.get(i).seq(), "seqs are gapless and in order");
-          assertTrue(keys.add(seen.get(i).replicaId() + "/" + seen.get(i).clientSeq()));
-        }
-      } finally {
-        pool.shutdownNow();
-      }
+      List<PulledMutation> seen = pushConcurrentlyWhileFollowing(both, client, 6, 15, 40);
+
+      assertGaplessAndOnce(seen, 6 * 15 * 40);
     }
   }
 }
