@@ -39,9 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Mutations ingested per second by the reference server with the SQLite log: 1,000-mutation pushes
- * over loopback HTTP, one or two pushers. Scores are mutations per second (each push counts 1,000
- * operations). Client and server share the machine, so the client's serialisation-free sending
- * still competes with the server for CPU.
+ * over loopback HTTP, one, two or four pushers. Scores are mutations per second (each push counts
+ * 1,000 operations). Client and server share the machine, so the client's serialisation-free
+ * sending still competes with the server for CPU.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -134,6 +134,13 @@ public class ServerIngestBenchmark {
   @OperationsPerInvocation(BATCH)
   @Threads(2)
   public void push1000TwoPushers() throws Exception {
+    push();
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  @Threads(4)
+  public void push1000FourPushers() throws Exception {
     push();
   }
 
