@@ -1,13 +1,17 @@
 package dev.ferry.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.server.TestClient.Reply;
 import dev.ferry.transport.wire.PullResponse;
 import dev.ferry.transport.wire.PushMutation;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,6 +83,29 @@ class FerryServerTest {
     } finally {
       log.close();
     }
+  }
+
+  @Test
+  void logs_neverContainATokenPresentedOrGranted() {
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    String wrong = "wrong-token-that-must-not-leak-42";
+    try {
+      System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      try (FerryServer server = builder(MutationLog.sqlite(dir.resolve("s.db"))).build().start()) {
+        TestClient client = new TestClient(server.baseUri());
+        assertEquals(401, client.pull(wrong, 0, 10, 0).status());
+        assertEquals(200, client.push(TOKEN, Pushes.range("r", 1, "p", 1, 1)).status());
+        assertEquals(400, client.push(TOKEN, "{broken").status());
+      }
+    } finally {
+      System.setErr(original);
+    }
+
+    String log = captured.toString(StandardCharsets.UTF_8);
+    assertTrue(log.contains("listening"), "the log was captured: " + log);
+    assertFalse(log.contains(wrong));
+    assertFalse(log.contains(TOKEN));
   }
 
   @Test
