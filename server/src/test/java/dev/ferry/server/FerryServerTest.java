@@ -170,6 +170,30 @@ class FerryServerTest {
         "the blocked push was cut off, not answered as stored");
   }
 
+  @Test
+  void overload_beyondWorkersAndQueue_refusesTheExcessAndServesTheRest() throws Exception {
+    BlockingLog log = new BlockingLog(MutationLog.sqlite(dir.resolve("s.db")));
+    ServerLimits tiny = ServerLimits.builder().workerThreads(1).queueCapacity(1).build();
+    try (FerryServer server = builder(log).limits(tiny).build().start()) {
+      TestClient client = new TestClient(server.baseUri());
+      CompletableFuture<Reply> running =
+          client.sendAsync(
+              client.post("/v1/push", TOKEN, Pushes.range("r", 1, "p", 1, 1).getBytes()).build());
+      assertTrue(log.entered.await(30, TimeUnit.SECONDS));
+
+      // The only worker is busy: of two more requests one fits the queue, the other is refused.
+      CompletableFuture<Boolean> second =
+          client.sendAsync(client.get("/v1/health", null).build()).handle((r, e) -> e == null);
+      CompletableFuture<Boolean> third =
+          client.sendAsync(client.get("/v1/health", null).build()).handle((r, e) -> e == null);
+      Await.until("one request is refused", () -> second.getNow(true) != third.getNow(true));
+      log.release.countDown();
+
+      assertEquals(200, running.get(30, TimeUnit.SECONDS).status());
+      assertTrue(second.get(30, TimeUnit.SECONDS) ^ third.get(30, TimeUnit.SECONDS));
+    }
+  }
+
   /** Delegates to a real log, but holds the first append until released. */
   private static final class BlockingLog extends ForwardingLog {
     final CountDownLatch entered = new CountDownLatch(1);
