@@ -1,22 +1,15 @@
 package dev.ferry.bench;
 
-import dev.ferry.server.FerryServer;
-import dev.ferry.server.MutationLog;
-import dev.ferry.server.TokenGrant;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -44,24 +37,16 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "-Dsun.net.httpserver.nodelay=true")
 public class LongPollWakeBenchmark {
 
-  private static final String TOKEN = ServerIngestBenchmark.TOKEN;
+  private static final String TOKEN = EmbeddedServer.TOKEN;
 
-  private Path dir;
-  private FerryServer server;
+  private EmbeddedServer server;
   private HttpClient http;
   private URI base;
   private long clientSeq;
 
   @Setup
   public void setUp() throws IOException {
-    dir = Files.createTempDirectory("ferry-wake");
-    server =
-        FerryServer.builder()
-            .storage(MutationLog.sqlite(dir.resolve("server.db")))
-            .port(0)
-            .grant(TokenGrant.allProjects(TOKEN, "bench"))
-            .build()
-            .start();
+    server = new EmbeddedServer("wake");
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     base = server.baseUri();
   }
@@ -120,10 +105,7 @@ public class LongPollWakeBenchmark {
   }
 
   @TearDown
-  public void tearDown() throws IOException {
-    server.stop(Duration.ofSeconds(5));
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+  public void tearDown() {
+    server.close();
   }
 }

@@ -1,8 +1,5 @@
 package dev.ferry.bench;
 
-import dev.ferry.server.FerryServer;
-import dev.ferry.server.MutationLog;
-import dev.ferry.server.TokenGrant;
 import dev.ferry.transport.wire.PushMutation;
 import dev.ferry.transport.wire.PushRequest;
 import dev.ferry.transport.wire.RawJson;
@@ -13,16 +10,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -51,14 +44,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "-Dsun.net.httpserver.nodelay=true")
 public class ServerIngestBenchmark {
 
-  static final String TOKEN = "bench-token-0123456789abcdef";
+  private static final String TOKEN = EmbeddedServer.TOKEN;
   private static final int BATCH = 1_000;
   private static final String REPLICA_PREFIX = "replica-";
   private static final int REPLICA_DIGITS = 12;
 
   private final AtomicLong replicas = new AtomicLong();
-  private Path dir;
-  private FerryServer server;
+  private EmbeddedServer server;
   private HttpClient http;
   private URI pushUri;
   private byte[] template;
@@ -66,14 +58,7 @@ public class ServerIngestBenchmark {
 
   @Setup
   public void setUp() throws IOException {
-    dir = Files.createTempDirectory("ferry-ingest");
-    server =
-        FerryServer.builder()
-            .storage(MutationLog.sqlite(dir.resolve("server.db")))
-            .port(0)
-            .grant(TokenGrant.allProjects(TOKEN, "bench"))
-            .build()
-            .start();
+    server = new EmbeddedServer("ingest");
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     pushUri = server.baseUri().resolve("/v1/push");
     String replica = REPLICA_PREFIX + "0".repeat(REPLICA_DIGITS);
@@ -145,10 +130,7 @@ public class ServerIngestBenchmark {
   }
 
   @TearDown
-  public void tearDown() throws IOException {
-    server.stop(Duration.ofSeconds(5));
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+  public void tearDown() {
+    server.close();
   }
 }
