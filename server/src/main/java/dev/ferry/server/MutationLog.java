@@ -1,0 +1,92 @@
+package dev.ferry.server;
+
+import dev.ferry.server.internal.storage.PostgresMutationLog;
+import dev.ferry.server.internal.storage.SqliteMutationLog;
+import dev.ferry.transport.wire.PullResponse;
+import dev.ferry.transport.wire.PushMutation;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The server's storage: one append-only log of mutations per tenant, numbered by {@code seq} in
+ * commit order, deduplicated on {@code (tenant, replica_id, client_seq)}.
+ *
+ * <p>The HTTP layer authenticates, validates and applies grants; a log only stores and reads. Every
+ * implementation runs the same conformance suite. Implementations are thread-safe. Failures of the
+ * underlying database surface as {@link StorageException}.
+ */
+public interface MutationLog extends AutoCloseable {
+
+  /**
+   * Appends a batch in one transaction, after checking the replica's lease epoch in the same
+   * transaction.
+   *
+   * <p>If a higher {@code leaseEpoch} was already seen for {@code (tenant, replicaId)}, nothing is
+   * stored and the result is {@link AppendResult.StaleLease}. Otherwise the epoch is remembered,
+   * each mutation whose {@code client_seq} this replica stored before is answered as a duplicate
+   * with its original seq, and the others get the next seqs of the tenant, in list order.
+   *
+   * @param tenant the tenant whose log is written
+   * @param replicaId the pushing replica
+   * @param leaseEpoch the pusher's lease epoch, not negative
+   * @param mutations well-formed mutations with distinct client_seq (may be empty: then only the
+   *     epoch is checked and remembered)
+   * @param acceptedAt the time recorded as {@code accepted_at} of new rows
+   * @return the outcome; for {@link AppendResult.Appended} one entry per mutation, in list order
+   * @throws StorageException if the database fails; then nothing was stored
+   */
+  AppendResult append(
+      String tenant,
+      String replicaId,
+      long leaseEpoch,
+      List<PushMutation> mutations,
+      Instant acceptedAt);
+
+  /**
+   * Reads the page after {@code since}: up to {@code limit} mutations of {@code readable} projects
+   * with seq above {@code since}, in increasing seq; {@code has_more} when more such mutations
+   * exist; {@code latest_seq} is the tenant's highest seq (over all projects).
+   *
+   * @throws StorageException if the database fails
+   */
+  PullResponse read(String tenant, ProjectSet readable, long since, int limit);
+
+  /**
+   * Registers a listener told after every commit that added mutations to a tenant's log, including
+   * commits by other processes sharing the database when the implementation can see them. Listeners
+   * run on the committing thread or a notification thread and must return quickly.
+   */
+  void addCommitListener(CommitListener listener);
+
+  /** A short description for logs (kind and location), never containing a password. */
+  String describe();
+
+  /** Releases connections and threads. Idempotent. */
+  @Override
+  void close();
+
+  /**
+   * A SQLite log in {@code file} (created with its tables if missing), WAL mode, one writer at a
+   * time.
+   *
+   * @throws StorageException if the file cannot be opened or migrated
+   */
+  static MutationLog sqlite(Path file) {
+    return SqliteMutationLog.open(file);
+  }
+
+  /**
+   * A PostgreSQL log in {@code schema} (created with its tables if missing). Several server
+   * processes may share one database: seqs stay in commit order and long-polls wake across
+   * processes through {@code LISTEN/NOTIFY}.
+   *
+   * @param jdbcUrl e.g. {@code jdbc:postgresql://127.0.0.1:5432/ferry?user=ferry}
+   * @param schema lower-case letters, digits and underscores, starting with a letter
+   * @throws IllegalArgumentException if the schema name breaks that rule
+   * @throws StorageException if the database cannot be reached or migrated
+   */
+  static MutationLog postgres(String jdbcUrl, String schema) {
+    return PostgresMutationLog.open(jdbcUrl, schema);
+  }
+}

@@ -1,0 +1,268 @@
+package dev.ferry.server;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How much a request may ask of the server, and how much work the server takes on at once.
+ * Immutable and thread-safe; make one with {@link #builder()} or derive one with {@link
+ * #toBuilder()}.
+ */
+public final class ServerLimits {
+
+  /** Upper bound of the batch and page caps: one request's rows must fit comfortably in memory. */
+  private static final int MAX_COUNT = 100_000;
+
+  private static final ServerLimits DEFAULTS = new Builder().build();
+
+  private final int maxBodyBytes;
+  private final int maxBatchMutations;
+  private final int defaultPullLimit;
+  private final int maxPullLimit;
+  private final Duration maxWait;
+  private final int maxWaiters;
+  private final int workerThreads;
+  private final int queueCapacity;
+  private final int gzipResponseThreshold;
+
+  private ServerLimits(Builder b) {
+    this.maxBodyBytes = b.maxBodyBytes;
+    this.maxBatchMutations = b.maxBatchMutations;
+    this.defaultPullLimit = b.defaultPullLimit;
+    this.maxPullLimit = b.maxPullLimit;
+    this.maxWait = b.maxWait;
+    this.maxWaiters = b.maxWaiters;
+    this.workerThreads = b.workerThreads;
+    this.queueCapacity = b.queueCapacity;
+    this.gzipResponseThreshold = b.gzipResponseThreshold;
+  }
+
+  /** The defaults: 8 MiB bodies, 1,000 mutations a push, pages of 500 up to 1,000, 30 s waits. */
+  public static ServerLimits defaults() {
+    return DEFAULTS;
+  }
+
+  /** A builder starting from the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from this configuration. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Largest request body in bytes, after gzip decompression; larger answers 413. */
+  public int maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  /** Most mutations in one push; more answers 400 {@code batch_too_large}. */
+  public int maxBatchMutations() {
+    return maxBatchMutations;
+  }
+
+  /** Page size of a pull that names no {@code limit}. */
+  public int defaultPullLimit() {
+    return defaultPullLimit;
+  }
+
+  /** Largest page a pull gets; a larger {@code limit} is lowered to this. */
+  public int maxPullLimit() {
+    return maxPullLimit;
+  }
+
+  /** Longest a long-poll is held; a larger {@code wait_ms} is lowered to this. */
+  public Duration maxWait() {
+    return maxWait;
+  }
+
+  /** Most long-polls parked at once; beyond it a pull is answered at once with what there is. */
+  public int maxWaiters() {
+    return maxWaiters;
+  }
+
+  /** Threads that run request handlers (long-polls do not hold one while they wait). */
+  public int workerThreads() {
+    return workerThreads;
+  }
+
+  /** Requests that may queue for a worker; beyond it new connections are closed. */
+  public int queueCapacity() {
+    return queueCapacity;
+  }
+
+  /** Response size in bytes from which a response is gzipped for a client that accepts it. */
+  public int gzipResponseThreshold() {
+    return gzipResponseThreshold;
+  }
+
+  @Override
+  public String toString() {
+    return "ServerLimits[maxBodyBytes="
+        + maxBodyBytes
+        + ", maxBatchMutations="
+        + maxBatchMutations
+        + ", defaultPullLimit="
+        + defaultPullLimit
+        + ", maxPullLimit="
+        + maxPullLimit
+        + ", maxWait="
+        + maxWait
+        + ", maxWaiters="
+        + maxWaiters
+        + ", workerThreads="
+        + workerThreads
+        + ", queueCapacity="
+        + queueCapacity
+        + ", gzipResponseThreshold="
+        + gzipResponseThreshold
+        + "]";
+  }
+
+  /** Builds {@link ServerLimits}; every setter checks its rule at once. Not thread-safe. */
+  public static final class Builder {
+    private int maxBodyBytes = 8 * 1024 * 1024;
+    private int maxBatchMutations = 1_000;
+    private int defaultPullLimit = 500;
+    private int maxPullLimit = 1_000;
+    private Duration maxWait = Duration.ofSeconds(30);
+    private int maxWaiters = 1_000;
+    private int workerThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    private int queueCapacity = 1_024;
+    private int gzipResponseThreshold = 8 * 1024;
+
+    private Builder() {}
+
+    private Builder(ServerLimits l) {
+      maxBodyBytes = l.maxBodyBytes;
+      maxBatchMutations = l.maxBatchMutations;
+      defaultPullLimit = l.defaultPullLimit;
+      maxPullLimit = l.maxPullLimit;
+      maxWait = l.maxWait;
+      maxWaiters = l.maxWaiters;
+      workerThreads = l.workerThreads;
+      queueCapacity = l.queueCapacity;
+      gzipResponseThreshold = l.gzipResponseThreshold;
+    }
+
+    /**
+     * @throws IllegalArgumentException unless at least 1,024 bytes
+     */
+    public Builder maxBodyBytes(int bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("max body bytes must be at least 1024, was " + bytes);
+      }
+      this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException unless between 1 and 100,000
+     */
+    public Builder maxBatchMutations(int count) {
+      if (count < 1 || count > MAX_COUNT) {
+        throw new IllegalArgumentException(
+            "max batch mutations must be between 1 and " + MAX_COUNT + ", was " + count);
+      }
+      this.maxBatchMutations = count;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException unless positive (checked against the max in build)
+     */
+    public Builder defaultPullLimit(int count) {
+      if (count < 1) {
+        throw new IllegalArgumentException("default pull limit must be positive, was " + count);
+      }
+      this.defaultPullLimit = count;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException unless between 1 and 100,000 (checked against the default in
+     *     build)
+     */
+    public Builder maxPullLimit(int count) {
+      if (count < 1 || count > MAX_COUNT) {
+        throw new IllegalArgumentException(
+            "max pull limit must be between 1 and " + MAX_COUNT + ", was " + count);
+      }
+      this.maxPullLimit = count;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException if negative or over one hour
+     */
+    public Builder maxWait(Duration wait) {
+      Objects.requireNonNull(wait, "maxWait");
+      if (wait.isNegative() || wait.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("max wait must be between 0 and 1 hour, was " + wait);
+      }
+      this.maxWait = wait;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException if negative (0 turns long-polling off)
+     */
+    public Builder maxWaiters(int count) {
+      if (count < 0) {
+        throw new IllegalArgumentException("max waiters must not be negative, was " + count);
+      }
+      this.maxWaiters = count;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException unless between 1 and 1,024
+     */
+    public Builder workerThreads(int count) {
+      if (count < 1 || count > 1024) {
+        throw new IllegalArgumentException(
+            "worker threads must be between 1 and 1024, was " + count);
+      }
+      this.workerThreads = count;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException unless positive
+     */
+    public Builder queueCapacity(int count) {
+      if (count < 1) {
+        throw new IllegalArgumentException("queue capacity must be positive, was " + count);
+      }
+      this.queueCapacity = count;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder gzipResponseThreshold(int bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException(
+            "gzip response threshold must not be negative, was " + bytes);
+      }
+      this.gzipResponseThreshold = bytes;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException if the default pull limit exceeds the max pull limit
+     */
+    public ServerLimits build() {
+      if (defaultPullLimit > maxPullLimit) {
+        throw new IllegalArgumentException(
+            "default pull limit "
+                + defaultPullLimit
+                + " must not exceed max pull limit "
+                + maxPullLimit);
+      }
+      return new ServerLimits(this);
+    }
+  }
+}

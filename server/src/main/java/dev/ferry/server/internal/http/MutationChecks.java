@@ -1,0 +1,85 @@
+package dev.ferry.server.internal.http;
+
+import dev.ferry.transport.wire.PushMutation;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What makes one pushed mutation, or a push's replica id, unstorable beyond its JSON shape: blank
+ * names, overlong names, and text that a database cannot hold faithfully (NUL, which PostgreSQL
+ * refuses, and unpaired UTF-16 surrogates, which no UTF-8 column can store).
+ */
+final class MutationChecks {
+
+  /** Longest project, entity, entity key or op, in chars. */
+  static final int MAX_NAME_CHARS = 1_024;
+
+  /** Longest replica id, in chars. */
+  static final int MAX_REPLICA_ID_CHARS = 200;
+
+  private MutationChecks() {}
+
+  /** Why {@code m} must be rejected alone (non-retryable), or null if it may be stored. */
+  static @Nullable String problem(PushMutation m) {
+    String blank = m.semanticError();
+    if (blank != null) {
+      return blank;
+    }
+    String p = nameProblem("project", m.project());
+    if (p == null) {
+      p = nameProblem("entity", m.entity());
+    }
+    if (p == null) {
+      p = nameProblem("entity_key", m.entityKey());
+    }
+    if (p == null) {
+      p = nameProblem("op", m.op());
+    }
+    if (p == null && !storable(m.payload().json())) {
+      p = "payload must not contain NUL characters or unpaired surrogates";
+    }
+    return p;
+  }
+
+  /** Why the push's replica id is unusable, or null. */
+  static @Nullable String replicaIdProblem(String replicaId) {
+    if (replicaId.length() > MAX_REPLICA_ID_CHARS) {
+      return "replica_id must be at most " + MAX_REPLICA_ID_CHARS + " characters";
+    }
+    if (!storable(replicaId) || replicaId.chars().anyMatch(Character::isISOControl)) {
+      return "replica_id must not contain control characters or unpaired surrogates";
+    }
+    return null;
+  }
+
+  private static @Nullable String nameProblem(String field, @Nullable String value) {
+    if (value == null) {
+      return field + " must not be blank";
+    }
+    if (value.length() > MAX_NAME_CHARS) {
+      return field + " must be at most " + MAX_NAME_CHARS + " characters";
+    }
+    if (!storable(value)) {
+      return field + " must not contain NUL characters or unpaired surrogates";
+    }
+    return null;
+  }
+
+  /** True unless {@code s} holds a NUL or an unpaired surrogate. */
+  static boolean storable(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (c == 0) {
+        return false;
+      }
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 >= n || !Character.isLowSurrogate(s.charAt(i + 1))) {
+          return false;
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

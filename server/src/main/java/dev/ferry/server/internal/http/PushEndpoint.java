@@ -1,0 +1,136 @@
+package dev.ferry.server.internal.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.ferry.server.AppendResult;
+import dev.ferry.server.MutationLog;
+import dev.ferry.transport.wire.PushMutation;
+import dev.ferry.transport.wire.PushRequest;
+import dev.ferry.transport.wire.PushResponse;
+import dev.ferry.transport.wire.PushResult;
+import dev.ferry.transport.wire.WireJson;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code POST /v1/push}: authenticates, reads and parses the batch, rejects single mutations that
+ * are malformed ({@code validation_error}, final) or outside the token's write grants ({@code
+ * policy_forbidden}, retryable), and appends the rest in one transaction.
+ */
+final class PushEndpoint implements Endpoint {
+
+  /** Strict on top of the shared mapper: nothing after the body, no 1.5 as a client_seq. */
+  private static final ObjectReader READER =
+      WireJson.mapper()
+          .readerFor(PushRequest.class)
+          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .without(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+
+  private static final int MAX_MESSAGE_CHARS = 300;
+
+  private final TokenRegistry tokens;
+  private final MutationLog log;
+  private final BodyReader bodies;
+  private final int maxBatch;
+  private final Clock clock;
+
+  PushEndpoint(
+      TokenRegistry tokens, MutationLog log, BodyReader bodies, int maxBatch, Clock clock) {
+    this.tokens = tokens;
+    this.log = log;
+    this.bodies = bodies;
+    this.maxBatch = maxBatch;
+    this.clock = clock;
+  }
+
+  @Override
+  public void handle(ApiCall call) throws IOException {
+    Principal principal =
+        tokens.authenticate(call.exchange().getRequestHeaders().getFirst("Authorization"));
+    PushRequest request = parse(bodies.read(call.exchange()));
+    int n = request.mutations().size();
+    if (n > maxBatch) {
+      throw ApiException.validation(
+          "batch_too_large",
+          "a push may carry at most " + maxBatch + " mutations, this one has " + n);
+    }
+    String replicaProblem = MutationChecks.replicaIdProblem(request.replicaId());
+    if (replicaProblem != null) {
+      throw ApiException.validation("invalid_request", replicaProblem);
+    }
+
+    PushResult[] results = new PushResult[n];
+    List<PushMutation> toStore = new ArrayList<>(n);
+    int[] slots = new int[n];
+    for (int i = 0; i < n; i++) {
+      PushMutation m = request.mutations().get(i);
+      String problem = MutationChecks.problem(m);
+      if (problem != null) {
+        results[i] = PushResult.rejected(m.clientSeq(), "validation_error", problem, false);
+      } else if (!principal.writable().contains(m.project())) {
+        results[i] =
+            PushResult.rejected(
+                m.clientSeq(),
+                "policy_forbidden",
+                "this token may not write project " + m.project(),
+                true);
+      } else {
+        slots[toStore.size()] = i;
+        toStore.add(m);
+      }
+    }
+
+    AppendResult outcome =
+        log.append(
+            principal.tenant(),
+            request.replicaId(),
+            request.leaseEpoch(),
+            toStore,
+            clock.instant());
+    if (outcome instanceof AppendResult.StaleLease stale) {
+      throw ApiException.staleLease(
+          "lease epoch "
+              + request.leaseEpoch()
+              + " is older than epoch "
+              + stale.seenEpoch()
+              + " already seen for this replica");
+    }
+    AppendResult.Appended appended = (AppendResult.Appended) outcome;
+    List<AppendResult.Entry> entries = appended.entries();
+    for (int k = 0; k < entries.size(); k++) {
+      AppendResult.Entry e = entries.get(k);
+      results[slots[k]] =
+          e.duplicate()
+              ? PushResult.duplicate(e.clientSeq(), e.seq())
+              : PushResult.accepted(e.clientSeq(), e.seq());
+    }
+    call.ok(new PushResponse(Arrays.asList(results), appended.latestSeq()));
+  }
+
+  private static PushRequest parse(byte[] body) {
+    try {
+      return READER.readValue(body);
+    } catch (StreamReadException e) {
+      throw ApiException.validation("malformed_json", "the body is not valid JSON: " + describe(e));
+    } catch (JsonProcessingException e) {
+      throw ApiException.validation(
+          "invalid_request", "the body is not a push request: " + describe(e));
+    } catch (IOException | RuntimeException e) {
+      throw ApiException.validation("invalid_request", "the body is not a push request");
+    }
+  }
+
+  private static String describe(JsonProcessingException e) {
+    String m = String.valueOf(e.getOriginalMessage());
+    if (e.getCause() instanceof IllegalArgumentException
+        || e.getCause() instanceof NullPointerException) {
+      m = String.valueOf(e.getCause().getMessage());
+    }
+    return m.length() <= MAX_MESSAGE_CHARS ? m : m.substring(0, MAX_MESSAGE_CHARS) + "…";
+  }
+}

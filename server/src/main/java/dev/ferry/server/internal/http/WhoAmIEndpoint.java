@@ -1,0 +1,20 @@
+package dev.ferry.server.internal.http;
+
+import dev.ferry.transport.wire.WhoAmIResponse;
+
+/** {@code GET /v1/whoami}: the token's tenant and project grants. */
+final class WhoAmIEndpoint implements Endpoint {
+
+  private final TokenRegistry tokens;
+
+  WhoAmIEndpoint(TokenRegistry tokens) {
+    this.tokens = tokens;
+  }
+
+  @Override
+  public void handle(ApiCall call) {
+    Principal p =
+        tokens.authenticate(call.exchange().getRequestHeaders().getFirst("Authorization"));
+    call.ok(new WhoAmIResponse(p.tenant(), p.readable().toWire(), p.writable().toWire()));
+  }
+}

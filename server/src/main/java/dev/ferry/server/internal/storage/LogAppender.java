@@ -1,0 +1,183 @@
+package dev.ferry.server.internal.storage;
+
+import dev.ferry.server.AppendResult;
+import dev.ferry.transport.wire.PushMutation;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.ConnectionException;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The append algorithm shared by both databases. It must run inside a transaction that already
+ * holds the tenant's append lock (SQLite: the database write lock; PostgreSQL: the tenant's
+ * advisory lock): the next seq is read from the log itself, which is only correct while no other
+ * appender of the tenant can commit in between, and that is also what keeps seqs in commit order.
+ */
+final class LogAppender {
+
+  /** Remembers the replica's epoch unless a higher one was seen; returns a row only if allowed. */
+  private static final String CLAIM_EPOCH =
+      "INSERT INTO ferry_replica_epochs (tenant, replica_id, max_epoch) VALUES (:tenant, :replica,"
+          + " :epoch) ON CONFLICT (tenant, replica_id) DO UPDATE SET max_epoch = excluded.max_epoch"
+          + " WHERE excluded.max_epoch >= ferry_replica_epochs.max_epoch RETURNING max_epoch";
+
+  private static final String SEEN_EPOCH =
+      "SELECT max_epoch FROM ferry_replica_epochs WHERE tenant = :tenant AND replica_id = :replica";
+
+  private static final String FIND_STORED_IN =
+      "SELECT client_seq, seq FROM ferry_log "
+          + "WHERE tenant = :tenant AND replica_id = :replica AND client_seq IN (<clientSeqs>)";
+
+  private static final String FIND_STORED_BETWEEN =
+      "SELECT client_seq, seq FROM ferry_log WHERE tenant = :tenant AND replica_id = :replica AND"
+          + " client_seq BETWEEN :low AND :high";
+
+  static final String LATEST_SEQ =
+      "SELECT COALESCE(MAX(seq), 0) FROM ferry_log WHERE tenant = :tenant";
+
+  /**
+   * Positional, run through plain JDBC batching: Jdbi's per-row named binding cost as much as
+   * SQLite's insert.
+   */
+  private static final String INSERT =
+      "INSERT INTO ferry_log (tenant, seq, replica_id, client_seq, project, entity, entity_key, op,"
+          + " payload, created_at, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  /** Keeps each IN list well below every database's bound-parameter limit. */
+  private static final int LOOKUP_CHUNK = 500;
+
+  private LogAppender() {}
+
+  static AppendResult append(
+      Handle h,
+      String tenant,
+      String replicaId,
+      long leaseEpoch,
+      List<PushMutation> mutations,
+      Instant acceptedAt) {
+    Optional<Long> claimed =
+        h.createQuery(CLAIM_EPOCH)
+            .bind("tenant", tenant)
+            .bind("replica", replicaId)
+            .bind("epoch", leaseEpoch)
+            .mapTo(Long.class)
+            .findOne();
+    if (claimed.isEmpty()) {
+      long seen =
+          h.createQuery(SEEN_EPOCH)
+              .bind("tenant", tenant)
+              .bind("replica", replicaId)
+              .mapTo(Long.class)
+              .one();
+      return new AppendResult.StaleLease(seen);
+    }
+    long latest = latestSeq(h, tenant);
+    if (mutations.isEmpty()) {
+      return new AppendResult.Appended(List.of(), latest);
+    }
+    Map<Long, Long> stored = findStored(h, tenant, replicaId, mutations);
+    List<AppendResult.Entry> entries = new ArrayList<>(mutations.size());
+    long acceptedMillis = acceptedAt.toEpochMilli();
+    try (PreparedStatement insert = h.getConnection().prepareStatement(INSERT)) {
+      int rows = 0;
+      for (PushMutation m : mutations) {
+        Long original = stored.get(m.clientSeq());
+        if (original != null) {
+          entries.add(new AppendResult.Entry(m.clientSeq(), original, true));
+          continue;
+        }
+        latest++;
+        entries.add(new AppendResult.Entry(m.clientSeq(), latest, false));
+        insert.setString(1, tenant);
+        insert.setLong(2, latest);
+        insert.setString(3, replicaId);
+        insert.setLong(4, m.clientSeq());
+        insert.setString(5, m.project());
+        insert.setString(6, m.entity());
+        insert.setString(7, m.entityKey());
+        insert.setString(8, m.op());
+        insert.setString(9, m.payload().json());
+        if (m.createdAt() == null) {
+          insert.setNull(10, Types.BIGINT);
+        } else {
+          insert.setLong(10, m.createdAt().toEpochMilli());
+        }
+        insert.setLong(11, acceptedMillis);
+        insert.addBatch();
+        rows++;
+      }
+      if (rows > 0) {
+        insert.executeBatch();
+      }
+    } catch (SQLException e) {
+      throw new ConnectionException(e);
+    }
+    return new AppendResult.Appended(entries, latest);
+  }
+
+  /** Whether {@code r} stored at least one new row (so waiting readers have something new). */
+  static boolean addedRows(AppendResult r) {
+    return r instanceof AppendResult.Appended appended
+        && appended.entries().stream().anyMatch(e -> !e.duplicate());
+  }
+
+  static long latestSeq(Handle h, String tenant) {
+    return h.createQuery(LATEST_SEQ).bind("tenant", tenant).mapTo(Long.class).one();
+  }
+
+  /**
+   * The seqs of mutations this replica already stored, by client seq. Client seqs of one batch are
+   * usually dense, so one range scan of the dedupe index finds them; a sparse batch is looked up by
+   * IN lists instead, so that a wide range cannot make the scan long.
+   */
+  private static Map<Long, Long> findStored(
+      Handle h, String tenant, String replicaId, List<PushMutation> mutations) {
+    Map<Long, Long> stored = new HashMap<>();
+    long low = Long.MAX_VALUE;
+    long high = Long.MIN_VALUE;
+    Set<Long> wanted = new HashSet<>(mutations.size() * 2);
+    for (PushMutation m : mutations) {
+      low = Math.min(low, m.clientSeq());
+      high = Math.max(high, m.clientSeq());
+      wanted.add(m.clientSeq());
+    }
+    if (high - low < 4L * mutations.size()) {
+      h.createQuery(FIND_STORED_BETWEEN)
+          .bind("tenant", tenant)
+          .bind("replica", replicaId)
+          .bind("low", low)
+          .bind("high", high)
+          .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getLong(2)))
+          .forEach(
+              e -> {
+                if (wanted.contains(e.getKey())) {
+                  stored.put(e.getKey(), e.getValue());
+                }
+              });
+      return stored;
+    }
+    for (int from = 0; from < mutations.size(); from += LOOKUP_CHUNK) {
+      List<Long> chunk = new ArrayList<>(LOOKUP_CHUNK);
+      for (PushMutation m :
+          mutations.subList(from, Math.min(mutations.size(), from + LOOKUP_CHUNK))) {
+        chunk.add(m.clientSeq());
+      }
+      h.createQuery(FIND_STORED_IN)
+          .bind("tenant", tenant)
+          .bind("replica", replicaId)
+          .bindList("clientSeqs", chunk)
+          .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getLong(2)))
+          .forEach(e -> stored.put(e.getKey(), e.getValue()));
+    }
+    return stored;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.ferry.server.internal.storage;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Creates the PostgreSQL schema with the log's tables and opens connections bound to their schema.
+ * The schema name is validated by the caller ({@code [a-z][a-z0-9_]*}), which is what makes placing
+ * it in DDL safe: identifiers cannot be bound.
+ */
+final class PgSchema {
+
+  private PgSchema() {}
+
+  /**
+   * Creates the schema and tables if missing. A global advisory lock serializes processes that
+   * start together: concurrent {@code CREATE ... IF NOT EXISTS} can otherwise fail on the catalog's
+   * unique index.
+   */
+  static void migrate(Handle h, String schema) {
+    h.useTransaction(
+        tx -> {
+          tx.createQuery("SELECT pg_advisory_xact_lock(hashtextextended('ferry:migrate', 0))")
+              .mapTo(String.class)
+              .one();
+          tx.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+          tx.execute("SET LOCAL search_path TO " + schema);
+          LogTables.CREATE.forEach(tx::execute);
+        });
+  }
+
+  /** Opens a handle whose unqualified table names resolve in {@code schema}. */
+  static Handle openIn(Jdbi jdbi, String schema) {
+    Handle h = jdbi.open();
+    try {
+      h.execute("SET search_path TO " + schema);
+      return h;
+    } catch (RuntimeException e) {
+      h.close();
+      throw e;
+    }
+  }
+}

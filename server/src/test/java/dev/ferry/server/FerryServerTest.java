@@ -1,0 +1,267 @@
+package dev.ferry.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.server.TestClient.Reply;
+import dev.ferry.transport.wire.PullResponse;
+import dev.ferry.transport.wire.PushMutation;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FerryServerTest {
+
+  private static final String TOKEN = "server-test-token-0123456789";
+
+  @TempDir Path dir;
+
+  private FerryServer.Builder builder(MutationLog log) {
+    return FerryServer.builder().storage(log).port(0).grant(TokenGrant.allProjects(TOKEN, "t"));
+  }
+
+  @Test
+  void start_portZero_bindsAFreePortAndReportsIt() {
+    try (FerryServer server = builder(MutationLog.sqlite(dir.resolve("s.db"))).build().start()) {
+      assertTrue(server.port() > 0);
+      assertEquals("http://127.0.0.1:" + server.port(), server.baseUri().toString());
+      assertEquals(
+          200,
+          new TestClient(server.baseUri())
+              .send(new TestClient(server.baseUri()).get("/v1/health", null).build())
+              .status());
+      assertEquals(server, server.start(), "a second start is a no-op");
+    }
+  }
+
+  @Test
+  void start_afterStop_isRefused() {
+    FerryServer server = builder(MutationLog.sqlite(dir.resolve("s.db"))).build().start();
+    server.stop(Duration.ofSeconds(1));
+    server.stop(Duration.ofSeconds(1));
+
+    assertThrows(IllegalStateException.class, server::start);
+  }
+
+  @Test
+  void start_portTaken_failsAndStopStillClosesTheStorage() {
+    ClosingLog log = new ClosingLog(MutationLog.sqlite(dir.resolve("b.db")));
+    try (FerryServer first = builder(MutationLog.sqlite(dir.resolve("a.db"))).build().start()) {
+      FerryServer second = builder(log).port(first.port()).build();
+
+      assertThrows(UncheckedIOException.class, second::start);
+      second.stop(Duration.ZERO);
+      assertTrue(log.closed.get());
+    }
+  }
+
+  @Test
+  void build_withoutStorageOrWithASharedToken_isRefused() {
+    assertThrows(IllegalStateException.class, () -> FerryServer.builder().build());
+    MutationLog log = MutationLog.sqlite(dir.resolve("s.db"));
+    try {
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> builder(log).grant(TokenGrant.allProjects(TOKEN, "other")).build());
+      assertThrows(IllegalArgumentException.class, () -> FerryServer.builder().port(70_000));
+      assertThrows(IllegalArgumentException.class, () -> FerryServer.builder().host(" "));
+    } finally {
+      log.close();
+    }
+  }
+
+  @Test
+  void logs_neverContainATokenPresentedOrGranted() {
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    String wrong = "wrong-token-that-must-not-leak-42";
+    try {
+      System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      try (FerryServer server = builder(MutationLog.sqlite(dir.resolve("s.db"))).build().start()) {
+        TestClient client = new TestClient(server.baseUri());
+        assertEquals(401, client.pull(wrong, 0, 10, 0).status());
+        assertEquals(200, client.push(TOKEN, Pushes.range("r", 1, "p", 1, 1)).status());
+        assertEquals(400, client.push(TOKEN, "{broken").status());
+      }
+    } finally {
+      System.setErr(original);
+    }
+
+    String log = captured.toString(StandardCharsets.UTF_8);
+    assertTrue(log.contains("listening"), "the log was captured: " + log);
+    assertFalse(log.contains(wrong));
+    assertFalse(log.contains(TOKEN));
+  }
+
+  @Test
+  void push_acceptedAt_comesFromTheInjectedClock() {
+    Instant fixed = Instant.parse("2030-01-02T03:04:05.678Z");
+    try (FerryServer server =
+        builder(MutationLog.sqlite(dir.resolve("s.db")))
+            .clock(Clock.fixed(fixed, ZoneOffset.UTC))
+            .build()
+            .start()) {
+      TestClient client = new TestClient(server.baseUri());
+      client.push(TOKEN, Pushes.range("r", 1, "p", 1, 1));
+
+      assertEquals(fixed, client.pull(TOKEN, 0, 10, 0).pull().mutations().get(0).acceptedAt());
+    }
+  }
+
+  @Test
+  void stop_letsAPushInFlightFinish_andRefusesNewRequests() throws Exception {
+    BlockingLog log = new BlockingLog(MutationLog.sqlite(dir.resolve("s.db")));
+    FerryServer server = builder(log).build().start();
+    TestClient client = new TestClient(server.baseUri());
+    CompletableFuture<Reply> push =
+        client.sendAsync(
+            client.post("/v1/push", TOKEN, Pushes.range("r", 1, "p", 1, 2).getBytes()).build());
+    assertTrue(log.entered.await(30, TimeUnit.SECONDS));
+
+    CompletableFuture<Void> stopping =
+        CompletableFuture.runAsync(() -> server.stop(Duration.ofSeconds(30)));
+    Await.until(
+        "new requests are refused",
+        () -> {
+          try {
+            return client.send(client.get("/v1/health", null).build()).status() == 503;
+          } catch (RuntimeException connectionClosed) {
+            return true;
+          }
+        });
+    log.release.countDown();
+
+    Reply reply = push.get(30, TimeUnit.SECONDS);
+    assertEquals(200, reply.status(), reply.text());
+    assertEquals(2, reply.push().latestSeq());
+    stopping.get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void stop_deadlinePassesWithAPushStillBlocked_returnsAnyway() throws Exception {
+    BlockingLog log = new BlockingLog(MutationLog.sqlite(dir.resolve("s.db")));
+    FerryServer server = builder(log).build().start();
+    TestClient client = new TestClient(server.baseUri());
+    CompletableFuture<Reply> push =
+        client.sendAsync(
+            client.post("/v1/push", TOKEN, Pushes.range("r", 1, "p", 1, 1).getBytes()).build());
+    assertTrue(log.entered.await(30, TimeUnit.SECONDS));
+
+    server.stop(Duration.ofMillis(200));
+
+    log.release.countDown();
+    assertTrue(
+        push.handle((r, e) -> e != null || r.status() != 200).get(30, TimeUnit.SECONDS),
+        "the blocked push was cut off, not answered as stored");
+  }
+
+  @Test
+  void overload_beyondWorkersAndQueue_refusesTheExcessAndServesTheRest() throws Exception {
+    BlockingLog log = new BlockingLog(MutationLog.sqlite(dir.resolve("s.db")));
+    ServerLimits tiny = ServerLimits.builder().workerThreads(1).queueCapacity(1).build();
+    try (FerryServer server = builder(log).limits(tiny).build().start()) {
+      TestClient client = new TestClient(server.baseUri());
+      CompletableFuture<Reply> running =
+          client.sendAsync(
+              client.post("/v1/push", TOKEN, Pushes.range("r", 1, "p", 1, 1).getBytes()).build());
+      assertTrue(log.entered.await(30, TimeUnit.SECONDS));
+
+      // The only worker is busy: of two more requests one fits the queue, the other is refused.
+      CompletableFuture<Boolean> second =
+          client.sendAsync(client.get("/v1/health", null).build()).handle((r, e) -> e == null);
+      CompletableFuture<Boolean> third =
+          client.sendAsync(client.get("/v1/health", null).build()).handle((r, e) -> e == null);
+      Await.until("one request is refused", () -> second.getNow(true) != third.getNow(true));
+      log.release.countDown();
+
+      assertEquals(200, running.get(30, TimeUnit.SECONDS).status());
+      assertTrue(second.get(30, TimeUnit.SECONDS) ^ third.get(30, TimeUnit.SECONDS));
+    }
+  }
+
+  /** Delegates to a real log, but holds the first append until released. */
+  private static final class BlockingLog extends ForwardingLog {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    BlockingLog(MutationLog delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public AppendResult append(
+        String tenant, String replicaId, long epoch, List<PushMutation> ms, Instant at) {
+      entered.countDown();
+      try {
+        release.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StorageException("interrupted", e);
+      }
+      return super.append(tenant, replicaId, epoch, ms, at);
+    }
+  }
+
+  private static final class ClosingLog extends ForwardingLog {
+    final AtomicBoolean closed = new AtomicBoolean();
+
+    ClosingLog(MutationLog delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public void close() {
+      closed.set(true);
+      super.close();
+    }
+  }
+
+  private static class ForwardingLog implements MutationLog {
+    private final MutationLog delegate;
+
+    ForwardingLog(MutationLog delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public AppendResult append(
+        String tenant, String replicaId, long epoch, List<PushMutation> ms, Instant at) {
+      return delegate.append(tenant, replicaId, epoch, ms, at);
+    }
+
+    @Override
+    public PullResponse read(String tenant, ProjectSet readable, long since, int limit) {
+      return delegate.read(tenant, readable, since, limit);
+    }
+
+    @Override
+    public void addCommitListener(CommitListener listener) {
+      delegate.addCommitListener(listener);
+    }
+
+    @Override
+    public String describe() {
+      return delegate.describe();
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
+  }
+}

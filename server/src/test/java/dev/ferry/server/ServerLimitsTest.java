@@ -1,0 +1,72 @@
+package dev.ferry.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ServerLimitsTest {
+
+  @Test
+  void defaults_matchTheDocumentedValues() {
+    ServerLimits d = ServerLimits.defaults();
+
+    assertEquals(8 * 1024 * 1024, d.maxBodyBytes());
+    assertEquals(1_000, d.maxBatchMutations());
+    assertEquals(500, d.defaultPullLimit());
+    assertEquals(1_000, d.maxPullLimit());
+    assertEquals(Duration.ofSeconds(30), d.maxWait());
+    assertTrue(d.workerThreads() >= 4);
+  }
+
+  @Test
+  void toBuilder_keepsEveryValue() {
+    ServerLimits custom =
+        ServerLimits.builder()
+            .maxBodyBytes(2048)
+            .maxBatchMutations(7)
+            .defaultPullLimit(3)
+            .maxPullLimit(9)
+            .maxWait(Duration.ofMillis(5))
+            .maxWaiters(0)
+            .workerThreads(2)
+            .queueCapacity(3)
+            .gzipResponseThreshold(0)
+            .build();
+
+    assertEquals(custom.toString(), custom.toBuilder().build().toString());
+  }
+
+  @Test
+  void setters_refuseValuesBreakingTheirRule() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().maxBodyBytes(10));
+    assertTrue(e.getMessage().contains("at least 1024"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().maxBatchMutations(0));
+    assertThrows(
+        IllegalArgumentException.class, () -> ServerLimits.builder().maxBatchMutations(100_001));
+    assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().maxPullLimit(0));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ServerLimits.builder().maxPullLimit(Integer.MAX_VALUE));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ServerLimits.builder().maxWait(Duration.ofMillis(-1)));
+    assertThrows(
+        IllegalArgumentException.class, () -> ServerLimits.builder().maxWait(Duration.ofHours(2)));
+    assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().maxWaiters(-1));
+    assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().workerThreads(0));
+    assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().queueCapacity(0));
+    assertThrows(
+        IllegalArgumentException.class, () -> ServerLimits.builder().gzipResponseThreshold(-1));
+  }
+
+  @Test
+  void build_defaultPullLimitAboveMax_isRefused() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ServerLimits.builder().defaultPullLimit(50).maxPullLimit(10).build());
+  }
+}

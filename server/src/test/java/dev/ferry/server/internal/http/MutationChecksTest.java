@@ -1,0 +1,51 @@
+package dev.ferry.server.internal.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.transport.wire.PushMutation;
+import dev.ferry.transport.wire.RawJson;
+import org.junit.jupiter.api.Test;
+
+class MutationChecksTest {
+
+  private static PushMutation m(String project, String key, String payload) {
+    return new PushMutation(1, project, "note", key, "upsert", RawJson.of(payload), null);
+  }
+
+  @Test
+  void problem_wellFormed_isNull() {
+    assertNull(MutationChecks.problem(m("notes", "k", "{\"t\":\"😀\"}")));
+  }
+
+  @Test
+  void problem_namesTheFirstBadField() {
+    assertEquals("project must not be blank", MutationChecks.problem(m(" ", "k", "1")));
+    assertEquals(
+        "entity_key must be at most 1024 characters",
+        MutationChecks.problem(m("p", "k".repeat(1025), "1")));
+    assertEquals(
+        "project must not contain NUL characters or unpaired surrogates",
+        MutationChecks.problem(m("a\u0000b", "k", "1")));
+    assertTrue(MutationChecks.problem(m("p", "k", "\"\ud83d\"")).startsWith("payload"));
+  }
+
+  @Test
+  void storable_refusesNulAndUnpairedSurrogatesOnly() {
+    assertTrue(MutationChecks.storable("plain é 😀"));
+    assertFalse(MutationChecks.storable("\u0000"));
+    assertFalse(MutationChecks.storable("x\ud83d"));
+    assertFalse(MutationChecks.storable("\ude00x"));
+  }
+
+  @Test
+  void replicaIdProblem_longOrControlCharacters() {
+    assertNull(MutationChecks.replicaIdProblem("7f9c-uuid"));
+    assertEquals(
+        "replica_id must be at most 200 characters",
+        MutationChecks.replicaIdProblem("r".repeat(201)));
+    assertTrue(MutationChecks.replicaIdProblem("r\n").contains("control"));
+  }
+}

@@ -1,0 +1,150 @@
+package dev.ferry.server.internal.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.server.Await;
+import dev.ferry.server.FerryServer;
+import dev.ferry.server.MutationLog;
+import dev.ferry.server.MutationLogConformance;
+import dev.ferry.server.Pushes;
+import dev.ferry.server.TestClient;
+import dev.ferry.server.TestClient.Reply;
+import dev.ferry.server.TokenGrant;
+import dev.ferry.transport.wire.PulledMutation;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The conformance suite on PostgreSQL, plus what only PostgreSQL promises: several server processes
+ * sharing one database (the second server runs in its own JVM, see {@link ServerProcess}), and
+ * recovery when the database drops the server's connections. Each test uses its own schema. Skipped
+ * without {@code FERRY_TEST_PG_URL}.
+ */
+class PostgresMutationLogTest extends MutationLogConformance {
+
+  private static final String URL = System.getenv("FERRY_TEST_PG_URL");
+
+  private final String schema =
+      "ferry_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+
+  @BeforeEach
+  void requirePostgres() {
+    Assumptions.assumeTrue(URL != null && !URL.isBlank(), "FERRY_TEST_PG_URL is not set");
+  }
+
+  @Override
+  protected MutationLog openLog() {
+    return MutationLog.postgres(URL, schema);
+  }
+
+  @Override
+  protected void afterServerStopped() {
+    if (URL == null || URL.isBlank()) {
+      return;
+    }
+    try (Connection c = DriverManager.getConnection(URL);
+        Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot drop test schema " + schema, e);
+    }
+  }
+
+  @Test
+  void connectionsKilled_poolAndNotificationListenerRecover() throws Exception {
+    String app = "ferry_" + schema;
+    String url = URL + (URL.contains("?") ? "&" : "?") + "ApplicationName=" + app;
+    try (FerryServer a = serverOn(MutationLog.postgres(url, schema));
+        FerryServer b = serverOn(MutationLog.postgres(url, schema))) {
+      TestClient viaA = new TestClient(a.baseUri());
+      TestClient viaB = new TestClient(b.baseUri());
+      assertEquals(200, viaA.push(ALICE, Pushes.range("r1", 1, "notes", 1, 1)).status());
+
+      try (Connection c = DriverManager.getConnection(URL);
+          Statement s = c.createStatement()) {
+        s.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '"
+                + app
+                + "'");
+      }
+
+      List<Integer> statuses = new ArrayList<>();
+      Await.until(
+          "pushes succeed again",
+          () -> {
+            int status = viaA.push(ALICE, Pushes.range("r1", 1, "notes", 2, 2)).status();
+            statuses.add(status);
+            return status == 200;
+          });
+      assertTrue(statuses.stream().allMatch(st -> st == 200 || st == 503), statuses.toString());
+      statuses.clear();
+      Await.until(
+          "pulls through the other server succeed again",
+          () -> {
+            int status = viaB.pull(ALICE, 2, 10, 0).status();
+            statuses.add(status);
+            return status == 200;
+          });
+      assertTrue(statuses.stream().allMatch(st -> st == 200 || st == 503), statuses.toString());
+      CompletableFuture<Reply> parked = viaB.pullAsync(ALICE, 2, 10, 60_000);
+      Await.until("the pull is parked", () -> b.parkedPulls() == 1);
+      viaA.push(ALICE, Pushes.range("r1", 1, "notes", 3, 3));
+      assertEquals(List.of(3L), seqs(parked.get(30, TimeUnit.SECONDS).pull()));
+    }
+  }
+
+  private static FerryServer serverOn(MutationLog log) {
+    return FerryServer.builder()
+        .storage(log)
+        .port(0)
+        .grant(TokenGrant.allProjects(ALICE, "acme"))
+        .build()
+        .start();
+  }
+
+  @Test
+  void open_invalidSchemaName_isRefusedBeforeConnecting() {
+    assertThrows(IllegalArgumentException.class, () -> MutationLog.postgres(URL, "Bad-Name"));
+    assertThrows(
+        IllegalArgumentException.class, () -> MutationLog.postgres(URL, "x; drop table y"));
+    assertThrows(IllegalArgumentException.class, () -> MutationLog.postgres("jdbc:sqlite:x", "ok"));
+  }
+
+  @Test
+  void twoServers_longPollOnOne_wakesOnCommitThroughTheOther() throws Exception {
+    FerryServer here = start();
+    try (ServerProcess other = ServerProcess.start(URL, schema, ALICE, "acme")) {
+      CompletableFuture<Reply> parked = client.pullAsync(ALICE, 0, 10, 60_000);
+      Await.until("the pull is parked", () -> here.parkedPulls() == 1);
+
+      new TestClient(other.baseUri()).push(ALICE, Pushes.range("r1", 1, "notes", 1, 1));
+
+      assertEquals(List.of(1L), seqs(parked.get(30, TimeUnit.SECONDS).pull()));
+    }
+  }
+
+  @Test
+  void twoServers_concurrentPushersOnBothProcesses_pullerSeesEveryMutationOnceInCommitOrder()
+      throws Exception {
+    start();
+    try (ServerProcess other = ServerProcess.start(URL, schema, ALICE, "acme")) {
+      TestClient[] both = {client, new TestClient(other.baseUri())};
+
+      List<PulledMutation> seen = pushConcurrentlyWhileFollowing(both, client, 6, 15, 40);
+
+      assertGaplessAndOnce(seen, 6 * 15 * 40);
+    }
+  }
+}
