@@ -41,7 +41,7 @@ public final class WireCodec {
       throw protocol(operation, result, "an empty body");
     }
     try {
-      T value = MAPPER.readValue(result.body(), type);
+      T value = WireJson.read(result.body(), type);
       if (value == null) {
         throw protocol(operation, result, "JSON null");
       }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -126,5 +128,49 @@ class WireJsonTest {
     String body = "{\"client_seq\":4,\"status\":\"rejected\",\"code\":\"x\"}";
 
     assertEquals(false, mapper.readValue(body, PushResult.class).retryable());
+  }
+
+  @Test
+  void read_fromBytes_keepsObjectAndArrayPayloadsVerbatim() throws Exception {
+    String objectPayload = "{ \"a\" : [1, {\"b\":\"h\u00e9 \\\"q\\\" \ud83d\ude00\"}], \"big\":1e400 }";
+    String body =
+        "{\"mutations\":["
+            + pulled(1, objectPayload)
+            + ","
+            + pulled(2, "[ ]")
+            + ","
+            + pulled(3, "\"text\"")
+            + ","
+            + pulled(4, "-0.10")
+            + "],\"has_more\":false,\"latest_seq\":4}";
+
+    PullResponse page = WireJson.read(body.getBytes(StandardCharsets.UTF_8), PullResponse.class);
+
+    assertEquals(objectPayload, page.mutations().get(0).payload().json());
+    assertEquals("[ ]", page.mutations().get(1).payload().json());
+    assertEquals("\"text\"", page.mutations().get(2).payload().json());
+    assertEquals("-0.10", page.mutations().get(3).payload().json());
+  }
+
+  @Test
+  void read_fromBytes_brokenPayload_isRejected() {
+    String body = "{\"mutations\":[" + pulled(1, "{\"a\":[1,}") + "],\"has_more\":false,\"latest_seq\":1}";
+
+    assertThrows(
+        IOException.class,
+        () -> WireJson.read(body.getBytes(StandardCharsets.UTF_8), PullResponse.class));
+  }
+
+  @Test
+  void pushMutation_numberWhereNameExpected_isRejectedAsMapping() {
+    String m = "{\"client_seq\":1,\"project\":5,\"entity\":\"e\",\"entity_key\":\"k\",\"op\":\"upsert\",\"payload\":{}}";
+
+    assertThrows(JsonMappingException.class, () -> mapper.readValue(m, PushMutation.class));
+  }
+
+  private static String pulled(long seq, String payload) {
+    return "{\"seq\":" + seq + ",\"replica_id\":\"r\",\"client_seq\":" + seq
+        + ",\"project\":\"p\",\"entity\":\"e\",\"entity_key\":\"k\",\"op\":\"upsert\",\"payload\":"
+        + payload + "}";
   }
 }

@@ -114,7 +114,7 @@ final class PushEndpoint implements Endpoint {
 
   private static PushRequest parse(byte[] body) {
     try {
-      return READER.readValue(body);
+      return WireJson.read(READER, body);
     } catch (StreamReadException e) {
       throw ApiException.validation("malformed_json", "the body is not valid JSON: " + describe(e));
     } catch (JsonProcessingException e) {
