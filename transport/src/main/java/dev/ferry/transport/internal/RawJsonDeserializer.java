@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import dev.ferry.transport.wire.RawJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads any JSON value into a {@link RawJson}.
@@ -61,9 +62,16 @@ public final class RawJsonDeserializer extends JsonDeserializer<RawJson> {
         : first == '[' && last == ']';
   }
 
+  /** An explicit JSON {@code null} is a payload like any other. */
   @Override
   public RawJson getNullValue(DeserializationContext ctxt) {
     return new RawJson("null");
+  }
+
+  /** A missing payload is not {@code null}: it leaves the record to refuse the message's shape. */
+  @Override
+  public @Nullable Object getAbsentValue(DeserializationContext ctxt) {
+    return null;
   }
 
   private static void copyExact(JsonParser p, JsonGenerator gen) throws IOException {

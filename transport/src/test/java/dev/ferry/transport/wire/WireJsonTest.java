@@ -168,6 +168,14 @@ class WireJsonTest {
     assertThrows(JsonMappingException.class, () -> mapper.readValue(m, PushMutation.class));
   }
 
+  @Test
+  void pushMutation_missingPayload_isRejectedButExplicitNullIsAValue() throws Exception {
+    String head = "{\"client_seq\":1,\"project\":\"p\",\"entity\":\"e\",\"entity_key\":\"k\",\"op\":\"upsert\"";
+
+    assertThrows(JsonMappingException.class, () -> mapper.readValue(head + "}", PushMutation.class));
+    assertEquals("null", mapper.readValue(head + ",\"payload\":null}", PushMutation.class).payload().json());
+  }
+
   private static String pulled(long seq, String payload) {
     return "{\"seq\":" + seq + ",\"replica_id\":\"r\",\"client_seq\":" + seq
         + ",\"project\":\"p\",\"entity\":\"e\",\"entity_key\":\"k\",\"op\":\"upsert\",\"payload\":"
