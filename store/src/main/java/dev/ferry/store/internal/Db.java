@@ -1,6 +1,7 @@
 package dev.ferry.store.internal;
 
 import dev.ferry.store.ImmediateTransactionHandler;
+import dev.ferry.store.StoreBusyException;
 import dev.ferry.store.StoreConfig;
 import dev.ferry.store.StoreException;
 import java.nio.file.Files;
@@ -202,6 +203,9 @@ public final class Db implements AutoCloseable {
     try {
       ensureOpen();
       return writer.inTransaction(h -> work.run(new Tx(h, writerStatements, config)));
+    } catch (StoreBusyException e) {
+      // The handler gave up on BEGIN IMMEDIATE; say which operation it was.
+      throw new StoreBusyException(what + " failed: " + e.getMessage(), e.getCause() != null ? e.getCause() : e);
     } catch (Exception e) {
       throw SqliteErrors.translate(e, what);
     } finally {
