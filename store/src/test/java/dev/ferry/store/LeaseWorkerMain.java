@@ -13,6 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * holding, it applies one-mutation pages whose applier writes a probe row (owner, epoch, seq), so
  * fenced writes of every holder land in one table. Sometimes it releases, sometimes it stalls past
  * its TTL and then tries a write with its stale fence ({@code LOST} when refused).
+ * Releases are printed as {@code RELEASED epoch notEarlierThan}.
  */
 public final class LeaseWorkerMain {
 
@@ -52,7 +53,11 @@ public final class LeaseWorkerMain {
         }
         int dice = random.nextInt(10);
         if (dice < 2) {
-          store.leases().release(info.fence());
+          // The store judges the release at a "now" no earlier than this.
+          long before = System.currentTimeMillis();
+          if (store.leases().release(info.fence())) {
+            System.out.println("RELEASED " + info.epoch() + " " + before);
+          }
         } else if (dice < 4) {
           LockSupport.parkNanos(TTL.toNanos() + TimeUnit.MILLISECONDS.toNanos(random.nextInt(20, 80)));
           probeWrite(store, writer, owner, info.epoch());

@@ -50,10 +50,12 @@ public final class Db implements AutoCloseable {
   private final ReentrantLock writeLock = new ReentrantLock();
   private final ReentrantLock readLock = new ReentrantLock();
   private final String replicaId;
+  private final @Nullable ConnectionPool pool;
   private volatile boolean closed;
 
-  private Db(StoreConfig config, String description, Jdbi internal, Jdbi hostJdbi) {
+  private Db(StoreConfig config, String description, Jdbi internal, Jdbi hostJdbi, @Nullable ConnectionPool pool) {
     this.config = config;
+    this.pool = pool;
     this.description = description;
     this.hostJdbi = hostJdbi;
     Handle w = null;
@@ -92,11 +94,17 @@ public final class Db implements AutoCloseable {
     }
     // A file: URI, so characters such as '?' or '#' in the path are not read as URL parameters.
     String url = "jdbc:sqlite:file:" + absolute.toUri().getRawPath();
-    Jdbi host = Jdbi.create(dataSource(url, config, true));
+    ConnectionPool pool = new ConnectionPool(dataSource(url, config, true));
+    Jdbi host = Jdbi.create(pool);
     host.installPlugin(new SqlObjectPlugin());
     host.setTransactionHandler(new ImmediateTransactionHandler(config.lockRetries()));
     Jdbi internal = Jdbi.create(dataSource(url, config, false));
-    return new Db(config, description, configure(internal, config), host);
+    try {
+      return new Db(config, description, configure(internal, config), host, pool);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
   }
 
   /**
@@ -108,7 +116,7 @@ public final class Db implements AutoCloseable {
    */
   public static Db open(Jdbi hostJdbi, StoreConfig config) {
     Jdbi internal = Jdbi.create(new HostConnections(hostJdbi));
-    return new Db(config, "the host's SQLite database", configure(internal, config), hostJdbi);
+    return new Db(config, "the host's SQLite database", configure(internal, config), hostJdbi, null);
   }
 
   private static Jdbi configure(Jdbi internal, StoreConfig config) {
@@ -310,6 +318,9 @@ public final class Db implements AutoCloseable {
       readerStatements.closeAll();
       closeQuietly(reader);
       closeQuietly(writer);
+      if (pool != null) {
+        pool.close();
+      }
     } finally {
       readLock.unlock();
       writeLock.unlock();
