@@ -61,10 +61,13 @@ public final class Documents {
     try {
       execute(c, "SAVEPOINT " + SAVEPOINT);
       try {
-        try (PreparedStatement ps = c.prepareStatement(DocumentSql.PUT_LOCAL)) {
+        PreparedStatement ps = recorder.statements().take(c, DocumentSql.PUT_LOCAL);
+        try {
           DocumentSql.bind(ps, draft.project(), draft.entity(), draft.entityKey(), delete, draft.payloadJson(), null,
               db.config().clock().millis());
           ps.executeUpdate();
+        } finally {
+          recorder.statements().give(c, DocumentSql.PUT_LOCAL, ps);
         }
         long seq = recorder.record(c, draft);
         execute(c, "RELEASE " + SAVEPOINT);

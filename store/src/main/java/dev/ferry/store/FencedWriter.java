@@ -62,8 +62,7 @@ public final class FencedWriter {
       targets.ensure(fence.target());
       int acked = MutationWrites.ack(tx, fence.target(), copy);
       if (acked > 0) {
-        tx.handle().createUpdate("UPDATE ferry_targets SET total_pushed = total_pushed + :n WHERE target = :target")
-            .bind("n", acked).bind("target", fence.target()).execute();
+        targets.addPushed(fence.target(), acked);
         pages.release(tx, fence.target(), MutationWrites.keysOf(tx, fence.target(), seqs));
       }
       return acked;

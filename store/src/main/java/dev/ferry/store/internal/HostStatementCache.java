@@ -12,7 +12,8 @@ import java.util.Map;
  * re-prepare its insert for every mutation. A statement is taken out while in use and given back
  * afterwards, so eviction only ever closes idle statements; the least recently used are closed past
  * {@value #MAX_IDLE}. Keys compare connections by identity. A statement whose connection was
- * closed (sqlite-jdbc and pools close statements with it) is dropped on the next take.
+ * closed is never handed out again (the key is that connection object) and leaves the cache
+ * when evicted; closing such a statement is harmless.
  * Thread-safe.
  */
 public final class HostStatementCache {

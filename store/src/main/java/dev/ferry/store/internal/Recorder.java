@@ -32,6 +32,11 @@ public final class Recorder {
     this.statements = statements;
   }
 
+  /** The statement cache for other writes on host connections. */
+  public HostStatementCache statements() {
+    return statements;
+  }
+
   /** Validates and inserts one draft; returns its seq. */
   public long record(Connection connection, MutationDraft draft) {
     Objects.requireNonNull(connection, "connection must not be null");

@@ -30,6 +30,9 @@ public interface TargetDao {
   @SqlQuery("SELECT * FROM ferry_targets WHERE target = :target")
   Optional<TargetState> state(@Bind("target") String target);
 
+  @SqlUpdate("UPDATE ferry_targets SET total_pushed = total_pushed + :n WHERE target = :target")
+  void addPushed(@Bind("target") String target, @Bind("n") long acked);
+
   @SqlUpdate("UPDATE ferry_targets SET enrollment = :mode WHERE target = :target")
   void setEnrollment(@Bind("target") String target, @Bind("mode") String mode);
 
