@@ -10,7 +10,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -74,7 +76,9 @@ public final class PageApplier {
 
     List<RemoteMutation> toApply = new ArrayList<>(Protection.resolveAll(tx, target));
     int released = toApply.size();
-    boolean anyLocal = Protection.anyLocal(tx, target, cursor);
+    // Usually neither exists (the loop pushes before it pulls) and every mutation goes straight on.
+    Set<EntityKey> pendingKeys = Protection.anyPending(tx, target) ? Protection.pendingKeys(tx, target) : Set.of();
+    boolean ackedAbove = Protection.anyAckedAbove(tx, target, cursor);
     int own = 0;
     int shadowed = 0;
     int superseded = 0;
@@ -90,17 +94,14 @@ public final class PageApplier {
         own++;
         continue;
       }
-      if (anyLocal) {
-        Protection.KeyState key = Protection.keyState(tx, target, m.project(), m.entity(), m.entityKey());
-        if (key.maxAckedServerSeq() > m.serverSeq()) {
-          superseded++;
-          continue;
-        }
-        if (key.pending()) {
-          Protection.putShadow(tx, target, m);
-          shadowed++;
-          continue;
-        }
+      if (ackedAbove && Protection.maxAcked(tx, target, m.project(), m.entity(), m.entityKey()) > m.serverSeq()) {
+        superseded++;
+        continue;
+      }
+      if (!pendingKeys.isEmpty() && pendingKeys.contains(new EntityKey(m.project(), m.entity(), m.entityKey()))) {
+        Protection.putShadow(tx, target, m);
+        shadowed++;
+        continue;
       }
       toApply.add(m);
     }
@@ -122,7 +123,7 @@ public final class PageApplier {
    *
    * @return how many shadows were applied
    */
-  public int release(Tx tx, String target, java.util.Collection<EntityKey> keys) throws SQLException {
+  public int release(Tx tx, String target, Collection<EntityKey> keys) throws SQLException {
     if (keys.isEmpty() || !Protection.anyShadow(tx, target)) {
       return 0;
     }

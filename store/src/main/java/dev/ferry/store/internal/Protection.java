@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,19 +23,30 @@ import org.jspecify.annotations.Nullable;
  * server seq is above every acked local mutation of the key (the server order says it wins, e.g.
  * after a push whose response was lost comes back {@code duplicate} with a lower seq), discarded
  * otherwise.
+ *
+ * <p>Pending keys are not indexed, so recording a mutation costs one index less: a page reads the
+ * target's pending keys once (usually none, as the loop pushes before it pulls), and single-key
+ * checks scan the pending rows, which only happens for keys that have a shadow.
  */
 public final class Protection {
 
-  /** Whether a pending local write or an acked one above the cursor exists at all: the fast path. */
-  private static final String ANY_LOCAL =
-      "SELECT EXISTS (SELECT 1 FROM ferry_mutations WHERE target = ?1 AND state = 'pending' AND server_seq IS NULL)"
-          + " OR EXISTS (SELECT 1 FROM ferry_mutations WHERE target = ?1 AND state = 'acked' AND server_seq > ?2)";
+  private static final String PENDING =
+      " FROM ferry_mutations WHERE target = ?1 AND state = 'pending' AND server_seq IS NULL";
+
+  private static final String ANY_PENDING = "SELECT EXISTS (SELECT 1" + PENDING + ")";
+
+  private static final String PENDING_KEYS = "SELECT project, entity, entity_key" + PENDING;
+
+  private static final String KEY_PENDING =
+      "SELECT EXISTS (SELECT 1" + PENDING + " AND project = ?2 AND entity = ?3 AND entity_key = ?4)";
+
+  private static final String ANY_ACKED_ABOVE =
+      "SELECT EXISTS (SELECT 1 FROM ferry_mutations WHERE target = ?1 AND state = 'acked' AND server_seq > ?2)";
 
   private static final String KEY_MATCH = " target = ?1 AND project = ?2 AND entity = ?3 AND entity_key = ?4";
 
-  private static final String KEY_STATE =
-      "SELECT EXISTS (SELECT 1 FROM ferry_mutations WHERE" + KEY_MATCH + " AND state = 'pending'),"
-          + " (SELECT max(server_seq) FROM ferry_mutations WHERE" + KEY_MATCH + " AND state = 'acked')";
+  private static final String MAX_ACKED =
+      "SELECT coalesce(max(server_seq), 0) FROM ferry_mutations WHERE" + KEY_MATCH + " AND state = 'acked'";
 
   private static final String SHADOW_COLUMNS =
       "project, entity, entity_key, server_seq, replica_id, client_seq, op, payload, created_at, accepted_at";
@@ -48,40 +61,50 @@ public final class Protection {
 
   private static final String ANY_SHADOW = "SELECT EXISTS (SELECT 1 FROM ferry_shadows WHERE target = ?1)";
 
-  private static final String SHADOW_OF_KEY =
-      "SELECT " + SHADOW_COLUMNS + " FROM ferry_shadows WHERE" + KEY_MATCH;
+  private static final String SHADOW_OF_KEY = "SELECT " + SHADOW_COLUMNS + " FROM ferry_shadows WHERE" + KEY_MATCH;
 
-  private static final String UNPROTECTED_SHADOWS =
-      "SELECT " + SHADOW_COLUMNS + " FROM ferry_shadows s WHERE s.target = ?1 AND NOT EXISTS"
-          + " (SELECT 1 FROM ferry_mutations m WHERE m.target = s.target AND m.project = s.project"
-          + " AND m.entity = s.entity AND m.entity_key = s.entity_key AND m.state = 'pending')";
+  private static final String SHADOWS = "SELECT " + SHADOW_COLUMNS + " FROM ferry_shadows WHERE target = ?1";
 
   private static final String DELETE_SHADOW = "DELETE FROM ferry_shadows WHERE" + KEY_MATCH;
 
-  /** What protects one key right now. */
-  public record KeyState(boolean pending, long maxAckedServerSeq) {}
-
   private Protection() {}
 
-  /** False when no key of the target can be protected against mutations above {@code cursor}. */
-  public static boolean anyLocal(Tx tx, String target, long cursor) throws SQLException {
-    PreparedStatement ps = tx.statement(ANY_LOCAL);
+  /** Whether the target has any pending local write. */
+  public static boolean anyPending(Tx tx, String target) throws SQLException {
+    PreparedStatement ps = tx.statement(ANY_PENDING);
     ps.setString(1, target);
-    ps.setLong(2, cursor);
-    try (ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getBoolean(1);
-    }
+    return booleanOf(ps);
   }
 
-  /** Whether the key has a pending local write, and the highest server seq of its acked ones (0 if none). */
-  public static KeyState keyState(Tx tx, String target, String project, String entity, String entityKey)
+  /** The keys with a pending local write. */
+  public static Set<EntityKey> pendingKeys(Tx tx, String target) throws SQLException {
+    PreparedStatement ps = tx.statement(PENDING_KEYS);
+    ps.setString(1, target);
+    Set<EntityKey> keys = new HashSet<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        keys.add(new EntityKey(rs.getString(1), rs.getString(2), rs.getString(3)));
+      }
+    }
+    return keys;
+  }
+
+  /** Whether an acked local write has a server seq above {@code cursor}, i.e. could supersede a pulled one. */
+  public static boolean anyAckedAbove(Tx tx, String target, long cursor) throws SQLException {
+    PreparedStatement ps = tx.statement(ANY_ACKED_ABOVE);
+    ps.setString(1, target);
+    ps.setLong(2, cursor);
+    return booleanOf(ps);
+  }
+
+  /** The highest server seq of the key's acked local writes, 0 when there is none. */
+  public static long maxAcked(Tx tx, String target, String project, String entity, String entityKey)
       throws SQLException {
-    PreparedStatement ps = tx.statement(KEY_STATE);
+    PreparedStatement ps = tx.statement(MAX_ACKED);
     bindKey(ps, target, project, entity, entityKey);
     try (ResultSet rs = ps.executeQuery()) {
       rs.next();
-      return new KeyState(rs.getBoolean(1), rs.getLong(2));
+      return rs.getLong(1);
     }
   }
 
@@ -106,10 +129,7 @@ public final class Protection {
   public static boolean anyShadow(Tx tx, String target) throws SQLException {
     PreparedStatement ps = tx.statement(ANY_SHADOW);
     ps.setString(1, target);
-    try (ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getBoolean(1);
-    }
+    return booleanOf(ps);
   }
 
   /**
@@ -125,7 +145,7 @@ public final class Protection {
       try (ResultSet rs = ps.executeQuery()) {
         shadow = rs.next() ? shadow(rs) : null;
       }
-      if (shadow != null) {
+      if (shadow != null && !keyPending(tx, target, k)) {
         decide(tx, target, shadow, winners);
       }
     }
@@ -133,37 +153,43 @@ public final class Protection {
     return winners;
   }
 
-  /** Like {@link #resolve} for every unprotected shadow of the target (after operator drops). */
+  /** Like {@link #resolve} for every shadow of the target (after operator drops, for instance). */
   public static List<RemoteMutation> resolveAll(Tx tx, String target) throws SQLException {
     if (!anyShadow(tx, target)) {
       return List.of();
     }
-    List<RemoteMutation> unprotected = new ArrayList<>();
-    PreparedStatement ps = tx.statement(UNPROTECTED_SHADOWS);
+    List<RemoteMutation> shadows = new ArrayList<>();
+    PreparedStatement ps = tx.statement(SHADOWS);
     ps.setString(1, target);
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        unprotected.add(shadow(rs));
+        shadows.add(shadow(rs));
       }
     }
+    Set<EntityKey> pending = pendingKeys(tx, target);
     List<RemoteMutation> winners = new ArrayList<>();
-    for (RemoteMutation s : unprotected) {
-      decide(tx, target, s, winners);
+    for (RemoteMutation s : shadows) {
+      if (!pending.contains(new EntityKey(s.project(), s.entity(), s.entityKey()))) {
+        decide(tx, target, s, winners);
+      }
     }
     winners.sort(Comparator.comparingLong(RemoteMutation::serverSeq));
     return winners;
   }
 
+  private static boolean keyPending(Tx tx, String target, EntityKey k) throws SQLException {
+    PreparedStatement ps = tx.statement(KEY_PENDING);
+    bindKey(ps, target, k.project(), k.entity(), k.entityKey());
+    return booleanOf(ps);
+  }
+
+  /** Deletes an unprotected shadow and keeps it as a winner if it is newer than every acked local write. */
   private static void decide(Tx tx, String target, RemoteMutation shadow, List<RemoteMutation> winners)
       throws SQLException {
-    KeyState state = keyState(tx, target, shadow.project(), shadow.entity(), shadow.entityKey());
-    if (state.pending()) {
-      return;
-    }
     PreparedStatement delete = tx.statement(DELETE_SHADOW);
     bindKey(delete, target, shadow.project(), shadow.entity(), shadow.entityKey());
     delete.executeUpdate();
-    if (shadow.serverSeq() > state.maxAckedServerSeq()) {
+    if (shadow.serverSeq() > maxAcked(tx, target, shadow.project(), shadow.entity(), shadow.entityKey())) {
       winners.add(shadow);
     }
   }
@@ -172,6 +198,13 @@ public final class Protection {
     return new RemoteMutation(
         rs.getLong(4), rs.getString(5), rs.getLong(6), rs.getString(1), rs.getString(2), rs.getString(3),
         rs.getString(7), rs.getString(8), rs.getLong(9), rs.getLong(10));
+  }
+
+  private static boolean booleanOf(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getBoolean(1);
+    }
   }
 
   private static void bindKey(PreparedStatement ps, String target, String project, String entity, String entityKey)

@@ -49,9 +49,10 @@ final class Schema {
       // Pending rows in seq order (server_seq is NULL for them, and the rowid ends every index),
       // counts per state, and acked rows by server seq for protection and pruning.
       "CREATE INDEX ferry_mutations_by_state ON ferry_mutations (target, state, server_seq)",
-      // Protection of one key: is a local write pending, what is the highest acked server seq.
-      "CREATE INDEX ferry_mutations_by_key"
-          + " ON ferry_mutations (target, project, entity, entity_key, state, server_seq)",
+      // The highest acked server seq of one key, for protection. Partial, so recording (rows start
+      // pending) does not pay for it; the ack adds the entry, on the sync side.
+      "CREATE INDEX ferry_mutations_acked_by_key"
+          + " ON ferry_mutations (target, project, entity, entity_key, server_seq) WHERE state = 'acked'",
       """
       CREATE TABLE ferry_targets (
         target               TEXT PRIMARY KEY,
