@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -89,7 +90,7 @@ class DocumentsTest {
 
     // A write older in server order than what a document holds is ignored, even if it arrives later
     // (here: through a page of a second target sharing the documents).
-    FencedWriter backup = store.fenced(store.leases().acquire("backup", "me", java.time.Duration.ofMinutes(1)).fence(),
+    FencedWriter backup = store.fenced(store.leases().acquire("backup", "me", Duration.ofMinutes(1)).fence(),
         new DocumentApplier());
     backup.applyPage(List.of(Fixtures.remote(2, "a", "{\"v\":\"stale\"}")), 2);
     assertTrue(documents.get("notes", "note", "a").orElseThrow().deleted());

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,7 +109,7 @@ class FencedWriterTest {
     PendingMutation q = store.outbox().list(TARGET, MutationState.QUARANTINED, 10).get(0);
     assertEquals("validation_error", q.errorCode());
     assertEquals("title too long", q.lastError());
-    PendingMutation next = store.outbox().pending(TARGET, 0, 10, java.util.Set.of()).get(0);
+    PendingMutation next = store.outbox().pending(TARGET, 0, 10, Set.of()).get(0);
     assertEquals(b, next.seq());
     assertEquals(1, next.attempts());
     assertEquals("policy_forbidden: not now", next.lastError());

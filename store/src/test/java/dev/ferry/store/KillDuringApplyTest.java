@@ -4,6 +4,7 @@ import static dev.ferry.store.Fixtures.TARGET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -54,7 +55,7 @@ class KillDuringApplyTest {
       }
       try {
         return Jvm.stdout(dir, name).contains(line);
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         return false;
       }
     });
@@ -63,7 +64,7 @@ class KillDuringApplyTest {
   private String stderr(String name) {
     try {
       return Jvm.stderr(dir, name);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return e.toString();
     }
   }

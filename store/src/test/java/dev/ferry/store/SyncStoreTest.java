@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -154,7 +156,7 @@ class SyncStoreTest {
         return store.outbox().record(h, Fixtures.note("n-1", "{\"a\":1}"));
       });
       assertEquals(List.of(seq),
-          store.outbox().pending(Fixtures.TARGET, 0, 10, java.util.Set.of()).stream().map(PendingMutation::seq).toList());
+          store.outbox().pending(Fixtures.TARGET, 0, 10, Set.of()).stream().map(PendingMutation::seq).toList());
       try (Handle h = host.open()) {
         assertEquals("wal", h.select("PRAGMA journal_mode").mapTo(String.class).one());
       }
@@ -166,7 +168,7 @@ class SyncStoreTest {
     try (SyncStore store = Fixtures.open(dir, new TestClock())) {
       long v0 = store.dataVersion();
       store.targets().addPauseReason(Fixtures.TARGET, "user");
-      store.leases().acquire(Fixtures.TARGET, "me", java.time.Duration.ofSeconds(30));
+      store.leases().acquire(Fixtures.TARGET, "me", Duration.ofSeconds(30));
       assertEquals(v0, store.dataVersion(), "the store's own writes");
       Fixtures.record(store, Fixtures.note("a", "{}"));
       assertNotEquals(v0, store.dataVersion(), "a host commit");

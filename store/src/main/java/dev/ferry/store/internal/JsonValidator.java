@@ -1,5 +1,6 @@
 package dev.ferry.store.internal;
 
+import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,7 +55,7 @@ public final class JsonValidator {
             return;
           }
           if (depth == stack.length) {
-            stack = java.util.Arrays.copyOf(stack, depth * 2);
+            stack = Arrays.copyOf(stack, depth * 2);
           }
           boolean object = c == '{';
           stack[depth++] = object;
