@@ -1,0 +1,28 @@
+package dev.ferry.store;
+
+/**
+ * The host's {@link MutationApplier} threw while applying a pulled page (or a released shadow).
+ * The whole transaction was rolled back: no document, shadow, host write or cursor move of it
+ * remains. The cause is the applier's exception.
+ */
+public final class ApplyFailedException extends StoreException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final long serverSeq;
+
+  /**
+   * @param serverSeq the server seq of the first mutation handed to the applier call that failed
+   * @param message what was being applied
+   * @param cause what the applier threw
+   */
+  public ApplyFailedException(long serverSeq, String message, Throwable cause) {
+    super(Kind.APPLY_FAILED, message, cause);
+    this.serverSeq = serverSeq;
+  }
+
+  /** The server seq of the first mutation in the failed applier call (0 when unknown). */
+  public long serverSeq() {
+    return serverSeq;
+  }
+}

@@ -1,0 +1,44 @@
+package dev.ferry.store;
+
+import dev.ferry.store.internal.Checks;
+
+/**
+ * What one {@link FencedWriter#applyPage} did. Every mutation of the page above the old cursor is
+ * counted in exactly one of {@code applied - releasedShadows}, {@code ownEchoes}, {@code shadowed}
+ * and {@code superseded}.
+ *
+ * @param applied mutations handed to the applier, including released shadows
+ * @param ownEchoes this replica's own mutations coming back, not applied
+ * @param shadowed remote mutations held back because a local write of the same key is pending;
+ *     each is kept as the key's shadow until the protection lifts
+ * @param superseded remote mutations dropped because an acked local write of the key has a higher
+ *     server seq (the local write wins in server order)
+ * @param skippedAtOrBelowCursor mutations at or below the cursor, ignored
+ * @param releasedShadows shadows of earlier pages applied now because their protection lifted
+ * @param cursor the cursor after the page ({@code last_pulled_seq})
+ */
+public record ApplyResult(
+    int applied,
+    int ownEchoes,
+    int shadowed,
+    int superseded,
+    int skippedAtOrBelowCursor,
+    int releasedShadows,
+    long cursor) {
+
+  /** @throws IllegalArgumentException for negative counts */
+  public ApplyResult {
+    Checks.notNegative(applied, "applied");
+    Checks.notNegative(ownEchoes, "ownEchoes");
+    Checks.notNegative(shadowed, "shadowed");
+    Checks.notNegative(superseded, "superseded");
+    Checks.notNegative(skippedAtOrBelowCursor, "skippedAtOrBelowCursor");
+    Checks.notNegative(releasedShadows, "releasedShadows");
+    Checks.notNegative(cursor, "cursor");
+  }
+
+  /** Mutations of the page above the old cursor ({@code pulled} in the totals). */
+  public int pulled() {
+    return applied - releasedShadows + ownEchoes + shadowed + superseded;
+  }
+}

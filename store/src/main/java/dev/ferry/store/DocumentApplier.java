@@ -1,0 +1,54 @@
+package dev.ferry.store;
+
+import dev.ferry.store.internal.DocumentSql;
+import java.sql.PreparedStatement;
+import java.util.List;
+
+/**
+ * The built-in applier: materializes entities into {@code ferry_documents(project, entity,
+ * entity_key, payload, deleted, server_seq, updated_at)}, last writer by server order. {@code
+ * upsert} stores the payload; {@code delete} leaves a tombstone ({@code deleted}, payload {@code
+ * null}). A write older in server order than what a document holds is ignored. {@code updated_at}
+ * is the server's accept time of the write that set it.
+ *
+ * <p>Any other op fails the page ({@link ApplyFailedException}) instead of being dropped
+ * silently: a host with its own ops needs its own applier. Stateless and thread-safe.
+ */
+public final class DocumentApplier implements MutationApplier {
+
+  /** The id targets set up with this applier record; {@code ferry sync} pulls only into those. */
+  public static final String ID = "ferry.documents";
+
+  @Override
+  public void apply(ApplyContext context, RemoteMutation mutation) throws Exception {
+    applyAll(context, List.of(mutation));
+  }
+
+  /** Writes the whole page with one batched statement. */
+  @Override
+  public void applyAll(ApplyContext context, List<RemoteMutation> mutations) throws Exception {
+    try (PreparedStatement ps = context.connection().prepareStatement(DocumentSql.APPLY_REMOTE)) {
+      for (RemoteMutation m : mutations) {
+        DocumentSql.bind(ps, m.project(), m.entity(), m.entityKey(), isDelete(m), m.payloadJson(), m.serverSeq(),
+            m.acceptedAtMillis());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static boolean isDelete(RemoteMutation m) {
+    return switch (m.op()) {
+      case MutationDraft.UPSERT -> false;
+      case MutationDraft.DELETE -> true;
+      default -> throw new IllegalArgumentException(
+          "the document applier knows ops upsert and delete, but server seq " + m.serverSeq() + " has op '"
+              + m.op() + "'");
+    };
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+}

@@ -1,0 +1,204 @@
+package dev.ferry.store;
+
+import dev.ferry.store.internal.Checks;
+import dev.ferry.store.internal.Db;
+import dev.ferry.store.internal.EntityKey;
+import dev.ferry.store.internal.Fencing;
+import dev.ferry.store.internal.MutationWrites;
+import dev.ferry.store.internal.PageApplier;
+import dev.ferry.store.internal.TargetDao;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The sync loop's writes under one lease. Every method runs one {@code BEGIN IMMEDIATE}
+ * transaction on the store's writer connection that first checks {@code owner = fence.owner AND
+ * epoch = fence.epoch AND expires_at > now}; when that fails it throws {@link LeaseLostException}
+ * and nothing changes. Obtain one per lease epoch from {@link SyncStore#fenced}. Thread-safe.
+ *
+ * <p>The applier is needed beyond {@link #applyPage}: an ack, quarantine or drop can lift the
+ * protection of a key whose newer remote write was held back as a shadow, and that write must then
+ * be applied in the same transaction (see {@link #applyPage} for the rules).
+ */
+public final class FencedWriter {
+
+  private final Db db;
+  private final Fence fence;
+  private final PageApplier pages;
+
+  FencedWriter(Db db, Fence fence, MutationApplier applier) {
+    this.db = db;
+    this.fence = Objects.requireNonNull(fence, "fence must not be null");
+    this.pages = new PageApplier(Objects.requireNonNull(applier, "applier must not be null"), db.replicaId());
+  }
+
+  /** The fence every write checks. */
+  public Fence fence() {
+    return fence;
+  }
+
+  /**
+   * Records the server's {@code accepted}/{@code duplicate} answers: state {@code acked} and the
+   * server seq. Rows already acked, dropped, or of another target are left alone. Where no local
+   * write of the key stays pending, a shadowed remote write with a higher server seq than every
+   * acked local write of the key is applied now (the server order says it won), and one with a
+   * lower seq is discarded.
+   *
+   * @return how many rows became acked
+   * @throws LeaseLostException if the fence is stale; nothing changed
+   * @throws ApplyFailedException if applying a released shadow failed; nothing changed
+   */
+  public int ack(List<Ack> acks) {
+    List<Ack> copy = List.copyOf(Objects.requireNonNull(acks, "acks must not be null"));
+    if (copy.isEmpty()) {
+      return 0;
+    }
+    List<Long> seqs = copy.stream().map(Ack::seq).toList();
+    return db.write("acking " + copy.size() + " mutations", tx -> {
+      Fencing.check(tx, fence);
+      TargetDao targets = tx.handle().attach(TargetDao.class);
+      targets.ensure(fence.target());
+      int acked = MutationWrites.ack(tx, fence.target(), copy);
+      if (acked > 0) {
+        targets.addPushed(fence.target(), acked);
+        pages.release(tx, fence.target(), MutationWrites.keysOf(tx, fence.target(), seqs));
+      }
+      return acked;
+    });
+  }
+
+  /**
+   * Quarantines a pending mutation the server refused for good (or a corrupt row): it stops
+   * counting as pending, never blocks the queue, and stays until an operator requeues or drops it.
+   * If that leaves its key without a pending local write, the key's shadowed remote write is
+   * applied now when it wins.
+   *
+   * @param code the classified reason, e.g. {@code validation_error} or {@link CorruptRow#CODE}
+   * @param message human text
+   * @return whether the row was pending and is now quarantined
+   * @throws LeaseLostException if the fence is stale; nothing changed
+   */
+  public boolean quarantine(long seq, String code, String message) {
+    Checks.positive(seq, "seq");
+    Checks.text(code, "code");
+    Objects.requireNonNull(message, "message must not be null");
+    return db.write("quarantining mutation " + seq, tx -> {
+      Fencing.check(tx, fence);
+      Set<EntityKey> keys = MutationWrites.keysOf(tx, fence.target(), List.of(seq));
+      boolean done = MutationWrites.quarantine(tx, fence.target(), seq, code, message);
+      if (done) {
+        pages.release(tx, fence.target(), keys);
+      }
+      return done;
+    });
+  }
+
+  /**
+   * Counts a retryable refusal: attempts + 1 and the error text on pending rows, which stay pending.
+   *
+   * @return how many rows were updated
+   * @throws LeaseLostException if the fence is stale; nothing changed
+   */
+  public int noteRetry(Collection<Long> seqs, String error) {
+    List<Long> checked = Outbox.checkSeqs(seqs);
+    Objects.requireNonNull(error, "error must not be null");
+    return db.write("noting a retry of " + checked.size() + " mutations", tx -> {
+      Fencing.check(tx, fence);
+      return MutationWrites.noteRetry(tx, fence.target(), checked, error);
+    });
+  }
+
+  /**
+   * Moves quarantined rows of the target back to pending (attempts reset).
+   *
+   * @return how many rows moved
+   * @throws LeaseLostException if the fence is stale; nothing changed
+   */
+  public int requeue(Collection<Long> seqs) {
+    List<Long> checked = Outbox.checkSeqs(seqs);
+    return db.write("requeueing mutations", tx -> {
+      Fencing.check(tx, fence);
+      return MutationWrites.requeue(tx, fence.target(), checked);
+    });
+  }
+
+  /**
+   * Deletes pending or quarantined rows of the target; shadows they protected are resolved now.
+   *
+   * @return how many rows were deleted
+   * @throws LeaseLostException if the fence is stale; nothing changed
+   */
+  public int drop(Collection<Long> seqs) {
+    List<Long> checked = Outbox.checkSeqs(seqs);
+    return db.write("dropping mutations", tx -> {
+      Fencing.check(tx, fence);
+      Set<EntityKey> keys = MutationWrites.keysOf(tx, fence.target(), checked);
+      int dropped = MutationWrites.drop(tx, fence.target(), checked);
+      if (dropped > 0) {
+        pages.release(tx, fence.target(), keys);
+      }
+      return dropped;
+    });
+  }
+
+  /**
+   * Applies one pulled page and advances the cursor, in one transaction:
+   *
+   * <ol>
+   *   <li>Shadows whose protection lifted since the last page (e.g. an operator dropped the
+   *       protecting row) are resolved first, oldest first.
+   *   <li>Mutations at or below the cursor are skipped; the cursor only moves forward.
+   *   <li>Own echoes ({@code replicaId} = this replica) are not applied.
+   *   <li>A mutation whose key has an acked local write with a higher server seq is dropped
+   *       (superseded); one whose key has a pending local write becomes the key's shadow.
+   *   <li>Everything else goes to the applier ({@link MutationApplier#applyAll}) in server order,
+   *       in this transaction, then the cursor moves to the page's last seq and the totals grow.
+   * </ol>
+   *
+   * The first page binds the target to the applier's {@link MutationApplier#id()}; a page with a
+   * different applier is refused. Local writes the applier itself records during a page do not
+   * protect later mutations of the same page.
+   *
+   * @param page mutations in strictly increasing server seq (checked before anything is written)
+   * @param serverLatestSeq the server's {@code latest_seq} from the same response
+   * @throws LeaseLostException if the fence is stale; nothing changed
+   * @throws ApplyFailedException if the applier threw; nothing of the page remains, cursor unmoved
+   * @throws StoreException {@code APPLIER_MISMATCH} if the target was set up with another applier
+   */
+  public ApplyResult applyPage(List<RemoteMutation> page, long serverLatestSeq) {
+    List<RemoteMutation> checked = PageApplier.checkPage(page);
+    Checks.notNegative(serverLatestSeq, "serverLatestSeq");
+    return db.write("applying a page of " + checked.size() + " mutations", tx -> {
+      Fencing.check(tx, fence);
+      return pages.apply(tx, fence, checked, serverLatestSeq);
+    });
+  }
+
+  /**
+   * Persists what a cycle left behind (phase, outcome, backoff, reason, errors), so a restarted
+   * manager resumes its backoff and {@code ferry status} tells the truth. A record's error is
+   * appended to the history, which keeps the last 10 per target.
+   *
+   * @throws LeaseLostException if the fence is stale; nothing changed
+   */
+  public void recordCycle(CycleRecord record) {
+    Objects.requireNonNull(record, "record must not be null");
+    db.write("recording a sync cycle", tx -> {
+      Fencing.check(tx, fence);
+      TargetDao dao = tx.handle().attach(TargetDao.class);
+      String target = fence.target();
+      dao.ensure(target);
+      dao.recordCycle(target, record.phase(), record.outcome(), record.durationMs(), record.failed() ? 1 : 0,
+          record.consecutiveFailures(), record.backoffUntil(), record.reasonCode(), record.reasonMessage(),
+          record.lastError(), record.lastSyncAt());
+      ErrorEntry error = record.error();
+      if (error != null) {
+        dao.appendError(target, error.atMillis(), error.code(), error.message());
+        dao.trimErrors(target);
+      }
+      return null;
+    });
+  }
+}

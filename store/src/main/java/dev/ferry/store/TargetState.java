@@ -1,0 +1,69 @@
+package dev.ferry.store;
+
+import dev.ferry.store.internal.Checks;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A target's persisted sync state: the cursor, what the last cycle left behind, and totals. A
+ * target that never synced reads as {@link #initial(String)}. Fields that are null mean "never"
+ * or "none".
+ *
+ * @param lastPulledSeq the cursor: every server mutation at or below it has been handled
+ * @param serverLatestSeq the server's {@code latest_seq} as last seen
+ * @param backoffUntil epoch ms before which the loop should not retry, if backing off
+ * @param lastSyncAt epoch ms of the last successful cycle
+ * @param lastOutcome the last cycle's outcome as the loop named it
+ * @param lastDurationMs how long the last recorded cycle took
+ * @param totalPushed mutations acked, counted in the ack transactions
+ * @param totalPulled mutations pulled above the cursor, counted in the page transactions
+ * @param totalApplied mutations handed to the applier, counted in the same transactions
+ * @param totalFailures failed cycles recorded
+ * @param phase the phase as last persisted, e.g. {@code healthy}
+ * @param enrollment whether all projects sync or only enrolled ones
+ * @param applierId the applier the target was set up with, once it has pulled (or was bound)
+ */
+public record TargetState(
+    String target,
+    long lastPulledSeq,
+    long serverLatestSeq,
+    int consecutiveFailures,
+    @Nullable Long backoffUntil,
+    @Nullable String lastError,
+    @Nullable String reasonCode,
+    @Nullable String reasonMessage,
+    @Nullable Long lastSyncAt,
+    @Nullable String lastOutcome,
+    long lastDurationMs,
+    long totalPushed,
+    long totalPulled,
+    long totalApplied,
+    long totalFailures,
+    String phase,
+    EnrollmentMode enrollment,
+    @Nullable String applierId) {
+
+  /** The phase of a target nothing was recorded for. */
+  public static final String INITIAL_PHASE = "idle";
+
+  /** @throws IllegalArgumentException for negative counters or a blank target or phase */
+  public TargetState {
+    Checks.text(target, "target");
+    Checks.notNegative(lastPulledSeq, "lastPulledSeq");
+    Checks.notNegative(serverLatestSeq, "serverLatestSeq");
+    Checks.notNegative(consecutiveFailures, "consecutiveFailures");
+    Checks.notNegative(lastDurationMs, "lastDurationMs");
+    Checks.notNegative(totalPushed, "totalPushed");
+    Checks.notNegative(totalPulled, "totalPulled");
+    Checks.notNegative(totalApplied, "totalApplied");
+    Checks.notNegative(totalFailures, "totalFailures");
+    Checks.text(phase, "phase");
+    Checks.notNull(enrollment, "enrollment");
+  }
+
+  /** The state of a target that never synced. */
+  public static TargetState initial(String target) {
+    return new TargetState(
+        target, 0, 0, 0, null, null, null, null, null, null, 0, 0, 0, 0, 0, INITIAL_PHASE,
+        EnrollmentMode.ALL, null);
+  }
+}

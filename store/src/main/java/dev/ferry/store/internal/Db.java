@@ -1,0 +1,340 @@
+package dev.ferry.store.internal;
+
+import dev.ferry.store.ImmediateTransactionHandler;
+import dev.ferry.store.StoreBusyException;
+import dev.ferry.store.StoreConfig;
+import dev.ferry.store.StoreException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The store's connections to one SQLite database: a long-lived writer connection for every write
+ * the store makes itself (so its statements stay prepared and its {@code data_version} tells other
+ * connections' commits apart from its own) and a long-lived reader connection, so status reads
+ * never queue behind a page being applied. Each is guarded by its own lock. Thread-safe.
+ */
+public final class Db implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Db.class);
+  private static final long READ_RETRY_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+  /** A unit of work on one of the store's connections. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run(Tx tx) throws Exception;
+  }
+
+  private final StoreConfig config;
+  private final String description;
+  private final Jdbi hostJdbi;
+  private final Handle writer;
+  private final Handle reader;
+  private final StatementCache writerStatements = new StatementCache();
+  private final StatementCache readerStatements = new StatementCache();
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final ReentrantLock readLock = new ReentrantLock();
+  private final String replicaId;
+  private final @Nullable ConnectionPool pool;
+  private volatile boolean closed;
+
+  private Db(StoreConfig config, String description, Jdbi internal, Jdbi hostJdbi, @Nullable ConnectionPool pool) {
+    this.config = config;
+    this.pool = pool;
+    this.description = description;
+    this.hostJdbi = hostJdbi;
+    Handle w = null;
+    Handle r = null;
+    try {
+      w = openHandle(internal);
+      enableWal(w);
+      this.writer = w;
+      this.replicaId = write("opening " + description,
+          tx -> Schema.migrate(tx, description, config.random()));
+      r = openHandle(internal);
+      this.reader = r;
+    } catch (RuntimeException e) {
+      closeQuietly(r);
+      closeQuietly(w);
+      throw e;
+    }
+  }
+
+  /**
+   * Opens (creating if missing) the SQLite file at {@code file}.
+   *
+   * @throws StoreException {@code CANNOT_OPEN}, {@code NOT_A_DATABASE}, {@code CORRUPT} or
+   *     {@code SCHEMA_TOO_NEW}, each with a message naming the file
+   */
+  public static Db open(Path file, StoreConfig config) {
+    Path absolute = file.toAbsolutePath().normalize();
+    String description = "database file " + absolute;
+    Path parent = absolute.getParent();
+    if (Files.isDirectory(absolute)) {
+      throw new StoreException(StoreException.Kind.CANNOT_OPEN, description + " is a directory");
+    }
+    if (parent == null || !Files.isDirectory(parent)) {
+      throw new StoreException(
+          StoreException.Kind.CANNOT_OPEN, description + " cannot be created: directory " + parent + " does not exist");
+    }
+    // A file: URI, so characters such as '?' or '#' in the path are not read as URL parameters.
+    String url = "jdbc:sqlite:file:" + absolute.toUri().getRawPath();
+    ConnectionPool pool = new ConnectionPool(dataSource(url, config, true));
+    Jdbi host = Jdbi.create(pool);
+    host.installPlugin(new SqlObjectPlugin());
+    host.setTransactionHandler(new ImmediateTransactionHandler(config.lockRetries()));
+    Jdbi internal = Jdbi.create(dataSource(url, config, false));
+    try {
+      return new Db(config, description, configure(internal, config), host, pool);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Uses the host's Jdbi, which must reach a SQLite database; the store borrows two connections
+   * from it for as long as it is open and never changes the host's Jdbi configuration.
+   *
+   * @throws StoreException {@code NOT_A_DATABASE} when the Jdbi does not reach SQLite, and the
+   *     same kinds as {@link #open(Path, StoreConfig)}
+   */
+  public static Db open(Jdbi hostJdbi, StoreConfig config) {
+    Jdbi internal = Jdbi.create(new HostConnections(hostJdbi));
+    return new Db(config, "the host's SQLite database", configure(internal, config), hostJdbi, null);
+  }
+
+  private static Jdbi configure(Jdbi internal, StoreConfig config) {
+    internal.installPlugin(new SqlObjectPlugin());
+    internal.setTransactionHandler(new ImmediateTransactionHandler(config.lockRetries()));
+    return internal;
+  }
+
+  private static SQLiteDataSource dataSource(String url, StoreConfig config, boolean forHost) {
+    SQLiteConfig c = new SQLiteConfig();
+    c.setBusyTimeout((int) config.busyTimeout().toMillis());
+    c.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    c.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    c.enforceForeignKeys(true);
+    // The store reads seqs with RETURNING; skipping sqlite-jdbc's last_insert_rowid() query after
+    // every update makes its own statements cheaper. Host connections keep the JDBC default.
+    c.setGetGeneratedKeys(forHost);
+    SQLiteDataSource ds = new SQLiteDataSource(c);
+    ds.setUrl(url);
+    return ds;
+  }
+
+  private Handle openHandle(Jdbi internal) {
+    Handle h;
+    try {
+      h = internal.open();
+    } catch (RuntimeException e) {
+      throw SqliteErrors.translate(e, "opening " + description);
+    }
+    try {
+      Connection c = h.getConnection();
+      if (!c.getAutoCommit()) {
+        c.setAutoCommit(true);
+      }
+      try (Statement s = c.createStatement()) {
+        try (ResultSet rs = s.executeQuery("SELECT sqlite_version()")) {
+          rs.next();
+        }
+        s.execute("PRAGMA busy_timeout = " + config.busyTimeout().toMillis());
+        s.execute("PRAGMA synchronous = NORMAL");
+        s.execute("PRAGMA foreign_keys = ON");
+      }
+      return h;
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(h);
+      if (SqliteErrors.primaryCode(e) < 0) {
+        throw new StoreException(
+            StoreException.Kind.NOT_A_DATABASE, description + " is not reachable as SQLite: " + e.getMessage(), e);
+      }
+      throw SqliteErrors.translate(e, "opening " + description);
+    }
+  }
+
+  private void enableWal(Handle h) {
+    try (Statement s = h.getConnection().createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA journal_mode = WAL")) {
+      String mode = rs.next() ? rs.getString(1) : "unknown";
+      if (!"wal".equalsIgnoreCase(mode)) {
+        throw new StoreException(
+            StoreException.Kind.CANNOT_OPEN,
+            description + " cannot use write-ahead logging (journal_mode stays '" + mode
+                + "'); Ferry needs WAL so several connections and processes can share the file");
+      }
+    } catch (SQLException e) {
+      throw SqliteErrors.translate(e, "switching " + description + " to WAL");
+    }
+  }
+
+  /** The configuration the store was opened with. */
+  public StoreConfig config() {
+    return config;
+  }
+
+  /** This file's replica id, read once at open. */
+  public String replicaId() {
+    return replicaId;
+  }
+
+  /** The Jdbi hosts write through: Ferry's own (with {@link ImmediateTransactionHandler}) or the host's. */
+  public Jdbi hostJdbi() {
+    return hostJdbi;
+  }
+
+  /**
+   * Runs {@code work} in a {@code BEGIN IMMEDIATE} transaction on the writer connection; commits
+   * when it returns, rolls back when it throws.
+   *
+   * @param what what the work does, for error messages
+   */
+  public <T> T write(String what, Work<T> work) {
+    writeLock.lock();
+    try {
+      ensureOpen();
+      return writer.inTransaction(h -> work.run(new Tx(h, writerStatements, config)));
+    } catch (StoreBusyException e) {
+      // The handler gave up on BEGIN IMMEDIATE; say which operation it was.
+      throw new StoreBusyException(what + " failed: " + e.getMessage(), e.getCause() != null ? e.getCause() : e);
+    } catch (Exception e) {
+      throw SqliteErrors.translate(e, what);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Runs {@code work} in one read transaction on the reader connection, so everything it reads
+   * belongs to the same snapshot. Retried when the snapshot cannot be taken for a lock.
+   */
+  public <T> T read(String what, Work<T> work) {
+    readLock.lock();
+    try {
+      ensureOpen();
+      for (int attempt = 0; ; attempt++) {
+        try {
+          execute(reader.getConnection(), "BEGIN");
+          T result;
+          try {
+            result = work.run(new Tx(reader, readerStatements, config));
+          } catch (Exception | Error e) {
+            rollbackQuietly(reader.getConnection(), e);
+            throw e;
+          }
+          execute(reader.getConnection(), "COMMIT");
+          return result;
+        } catch (Exception e) {
+          if (!SqliteErrors.isBusy(e) || attempt >= config.lockRetries()) {
+            throw SqliteErrors.translate(e, what);
+          }
+          pauseBeforeRetry(e);
+        }
+      }
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /**
+   * {@code PRAGMA data_version} of the writer connection: it changes whenever another connection
+   * or process commits, and never for the store's own writes.
+   */
+  public long dataVersion() {
+    writeLock.lock();
+    try {
+      ensureOpen();
+      PreparedStatement ps = writerStatements.get(writer.getConnection(), "PRAGMA data_version");
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw SqliteErrors.translate(e, "reading data_version");
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new StoreException(StoreException.Kind.CLOSED, "the store for " + description + " is closed");
+    }
+  }
+
+  private static void pauseBeforeRetry(Exception cause) {
+    LockSupport.parkNanos(READ_RETRY_PAUSE_NANOS);
+    if (Thread.interrupted()) {
+      Thread.currentThread().interrupt();
+      throw new StoreException(StoreException.Kind.INTERRUPTED, "interrupted while waiting for a lock", cause);
+    }
+  }
+
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private static void rollbackQuietly(Connection c, Throwable failure) {
+    try {
+      execute(c, "ROLLBACK");
+    } catch (SQLException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  /** Closes both connections after the work in progress on them finishes. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    writeLock.lock();
+    readLock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      writerStatements.closeAll();
+      readerStatements.closeAll();
+      closeQuietly(reader);
+      closeQuietly(writer);
+      if (pool != null) {
+        pool.close();
+      }
+    } finally {
+      readLock.unlock();
+      writeLock.unlock();
+    }
+  }
+
+  private static void closeQuietly(@Nullable Handle h) {
+    if (h == null) {
+      return;
+    }
+    try {
+      h.close();
+    } catch (RuntimeException e) {
+      LOG.warn("closing a store connection failed", e);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package dev.ferry.store.internal;
+
+import dev.ferry.store.LeaseInfo;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** The lease row of each target ({@code ferry_leases}). */
+@RegisterRowMapper(LeaseDao.RowMapperImpl.class)
+public interface LeaseDao {
+
+  /** A lease row; whether it is held depends on when it is looked at. */
+  record Row(String target, String owner, long epoch, long expiresAt) {
+    /** The row as seen at {@code now} (epoch ms). */
+    public LeaseInfo at(long now) {
+      return new LeaseInfo(target, owner, epoch, expiresAt, expiresAt > now);
+    }
+  }
+
+  /**
+   * Acquire or renew in one statement: the row is taken when it is free, expired or already
+   * {@code owner}'s. The epoch rises exactly when the owner changes, so it fences writes of every
+   * earlier owner. Returns nothing when another owner holds an unexpired lease.
+   */
+  @SqlQuery("INSERT INTO ferry_leases (target, owner, epoch, expires_at) VALUES (:target, :owner, 1, :expiresAt)"
+      + " ON CONFLICT (target) DO UPDATE SET"
+      + " epoch = CASE WHEN ferry_leases.owner = excluded.owner"
+      + " THEN ferry_leases.epoch ELSE ferry_leases.epoch + 1 END,"
+      + " owner = excluded.owner, expires_at = excluded.expires_at"
+      + " WHERE ferry_leases.owner = excluded.owner OR ferry_leases.expires_at <= :now"
+      + " RETURNING target, owner, epoch, expires_at")
+  Optional<Row> acquire(
+      @Bind("target") String target,
+      @Bind("owner") String owner,
+      @Bind("expiresAt") long expiresAt,
+      @Bind("now") long now);
+
+  /** Expires the lease now if it is still held under this owner and epoch; keeps the row so epochs keep rising. */
+  @SqlUpdate("UPDATE ferry_leases SET expires_at = :now"
+      + " WHERE target = :target AND owner = :owner AND epoch = :epoch AND expires_at > :now")
+  int release(
+      @Bind("target") String target, @Bind("owner") String owner, @Bind("epoch") long epoch, @Bind("now") long now);
+
+  /** The lease row of a target, if any process ever took it. */
+  @SqlQuery("SELECT target, owner, epoch, expires_at FROM ferry_leases WHERE target = :target")
+  Optional<Row> current(@Bind("target") String target);
+
+  /** Maps {@code target, owner, epoch, expires_at}. */
+  final class RowMapperImpl implements RowMapper<Row> {
+    @Override
+    public Row map(ResultSet rs, StatementContext ctx) throws SQLException {
+      return new Row(rs.getString("target"), rs.getString("owner"), rs.getLong("epoch"), rs.getLong("expires_at"));
+    }
+  }
+}

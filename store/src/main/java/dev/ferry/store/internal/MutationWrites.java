@@ -1,0 +1,143 @@
+package dev.ferry.store.internal;
+
+import dev.ferry.store.Ack;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * State changes of outbox rows, shared by the fenced writer (sync loop) and the operator commands.
+ * Each runs inside the caller's write transaction. Rows in an unexpected state are left alone, so
+ * a late ack of a dropped row or a requeue of a pending one is a harmless no-op.
+ */
+public final class MutationWrites {
+
+  private static final String ACK =
+      "UPDATE ferry_mutations SET state = 'acked', server_seq = ?1, error_code = NULL, last_error = NULL"
+          + " WHERE seq = ?2 AND state <> 'acked' AND target = ?3";
+  private static final String QUARANTINE =
+      "UPDATE ferry_mutations SET state = 'quarantined', error_code = ?1, last_error = ?2"
+          + " WHERE seq = ?3 AND state = 'pending' AND target = ?4";
+  private static final String NOTE_RETRY =
+      "UPDATE ferry_mutations SET attempts = attempts + 1, last_error = ?1"
+          + " WHERE seq = ?2 AND state = 'pending' AND target = ?3";
+  private static final String REQUEUE =
+      "UPDATE ferry_mutations SET state = 'pending', attempts = 0, error_code = NULL, last_error = NULL"
+          + " WHERE seq = ?1 AND state = 'quarantined' AND (?2 IS NULL OR target = ?2)";
+  private static final String DROP =
+      "DELETE FROM ferry_mutations WHERE seq = ?1 AND state IN ('pending', 'quarantined')"
+          + " AND (?2 IS NULL OR target = ?2)";
+  private static final String KEY_OF =
+      "SELECT target, project, entity, entity_key FROM ferry_mutations WHERE seq = ?";
+  private static final String PRUNE_CHUNK =
+      "DELETE FROM ferry_mutations WHERE seq IN (SELECT seq FROM ferry_mutations"
+          + " WHERE target = ?1 AND state = 'acked'"
+          + " AND server_seq <= (SELECT coalesce(max(last_pulled_seq), 0) FROM ferry_targets WHERE target = ?1)"
+          + " AND created_at < ?2 LIMIT ?3)";
+
+  private MutationWrites() {}
+
+  /** Marks rows acked with their server seq; returns how many were not acked before. */
+  public static int ack(Tx tx, String target, Collection<Ack> acks) throws SQLException {
+    if (acks.isEmpty()) {
+      return 0;
+    }
+    PreparedStatement ps = tx.statement(ACK);
+    for (Ack a : acks) {
+      ps.setLong(1, a.serverSeq());
+      ps.setLong(2, a.seq());
+      ps.setString(3, target);
+      ps.addBatch();
+    }
+    return sum(ps.executeBatch());
+  }
+
+  /** Quarantines a pending row; false when it is not pending (gone, acked, already quarantined). */
+  public static boolean quarantine(Tx tx, String target, long seq, String code, String message)
+      throws SQLException {
+    PreparedStatement ps = tx.statement(QUARANTINE);
+    ps.setString(1, code);
+    ps.setString(2, message);
+    ps.setLong(3, seq);
+    ps.setString(4, target);
+    return ps.executeUpdate() == 1;
+  }
+
+  /** Counts a retryable refusal on pending rows. */
+  public static int noteRetry(Tx tx, String target, Collection<Long> seqs, String error) throws SQLException {
+    if (seqs.isEmpty()) {
+      return 0;
+    }
+    PreparedStatement ps = tx.statement(NOTE_RETRY);
+    for (long seq : seqs) {
+      ps.setString(1, error);
+      ps.setLong(2, seq);
+      ps.setString(3, target);
+      ps.addBatch();
+    }
+    return sum(ps.executeBatch());
+  }
+
+  /** Moves quarantined rows (of {@code target}, or of any target when null) back to pending with attempts reset. */
+  public static int requeue(Tx tx, @Nullable String target, Collection<Long> seqs) throws SQLException {
+    return batchBySeq(tx, REQUEUE, target, seqs);
+  }
+
+  /**
+   * Deletes pending or quarantined rows (of {@code target}, or of any target when null); acked
+   * rows are the server's history and stay until pruned.
+   */
+  public static int drop(Tx tx, @Nullable String target, Collection<Long> seqs) throws SQLException {
+    return batchBySeq(tx, DROP, target, seqs);
+  }
+
+  /** The distinct keys of the rows with these seqs that exist and belong to {@code target}. */
+  public static Set<EntityKey> keysOf(Tx tx, String target, Collection<Long> seqs) throws SQLException {
+    Set<EntityKey> keys = new LinkedHashSet<>();
+    PreparedStatement ps = tx.statement(KEY_OF);
+    for (long seq : seqs) {
+      ps.setLong(1, seq);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next() && target.equals(rs.getString(1))) {
+          keys.add(new EntityKey(rs.getString(2), rs.getString(3), rs.getString(4)));
+        }
+      }
+    }
+    return keys;
+  }
+
+  /** Deletes up to {@code max} prunable acked rows; returns how many. */
+  public static int pruneChunk(Tx tx, String target, long createdBefore, int max) throws SQLException {
+    PreparedStatement ps = tx.statement(PRUNE_CHUNK);
+    ps.setString(1, target);
+    ps.setLong(2, createdBefore);
+    ps.setInt(3, max);
+    return ps.executeUpdate();
+  }
+
+  private static int batchBySeq(Tx tx, String sql, @Nullable String target, Collection<Long> seqs)
+      throws SQLException {
+    if (seqs.isEmpty()) {
+      return 0;
+    }
+    PreparedStatement ps = tx.statement(sql);
+    for (long seq : seqs) {
+      ps.setLong(1, seq);
+      ps.setString(2, target);
+      ps.addBatch();
+    }
+    return sum(ps.executeBatch());
+  }
+
+  private static int sum(int[] counts) {
+    int total = 0;
+    for (int c : counts) {
+      total += Math.max(c, 0);
+    }
+    return total;
+  }
+}

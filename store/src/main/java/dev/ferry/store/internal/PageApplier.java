@@ -1,0 +1,184 @@
+package dev.ferry.store.internal;
+
+import dev.ferry.store.ApplyFailedException;
+import dev.ferry.store.ApplyResult;
+import dev.ferry.store.Fence;
+import dev.ferry.store.MutationApplier;
+import dev.ferry.store.RemoteMutation;
+import dev.ferry.store.StoreException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Applies one pulled page and advances the cursor, inside the caller's fenced write transaction.
+ * See {@link dev.ferry.store.FencedWriter#applyPage} for the rules.
+ */
+public final class PageApplier {
+
+  private static final String TARGET_ROW =
+      "SELECT last_pulled_seq, applier_id FROM ferry_targets WHERE target = ?";
+  private static final String BIND_APPLIER = "UPDATE ferry_targets SET applier_id = ? WHERE target = ?";
+  private static final String ADVANCE =
+      "UPDATE ferry_targets SET last_pulled_seq = ?1, server_latest_seq = max(?2, ?1),"
+          + " total_pulled = total_pulled + ?3, total_applied = total_applied + ?4 WHERE target = ?5";
+  private static final String COUNT_APPLIED =
+      "UPDATE ferry_targets SET total_applied = total_applied + ?1 WHERE target = ?2";
+
+  private final MutationApplier applier;
+  private final String replicaId;
+
+  public PageApplier(MutationApplier applier, String replicaId) {
+    this.applier = applier;
+    this.replicaId = replicaId;
+  }
+
+  /** Checks the page's order before any transaction starts. */
+  public static List<RemoteMutation> checkPage(List<RemoteMutation> page) {
+    if (page == null) {
+      throw new IllegalArgumentException("page must not be null");
+    }
+    long previous = 0;
+    for (int i = 0; i < page.size(); i++) {
+      RemoteMutation m = page.get(i);
+      if (m == null) {
+        throw new IllegalArgumentException("page[" + i + "] must not be null");
+      }
+      if (m.serverSeq() <= previous) {
+        throw new IllegalArgumentException("page must be in strictly increasing serverSeq order, but page["
+            + i + "] has serverSeq " + m.serverSeq() + " after " + previous);
+      }
+      previous = m.serverSeq();
+    }
+    return List.copyOf(page);
+  }
+
+  /** Applies the page; the caller has checked the fence and owns the transaction. */
+  public ApplyResult apply(Tx tx, Fence fence, List<RemoteMutation> page, long serverLatestSeq)
+      throws SQLException {
+    String target = fence.target();
+    tx.handle().attach(TargetDao.class).ensure(target);
+    long cursor;
+    String boundId;
+    PreparedStatement row = tx.statement(TARGET_ROW);
+    row.setString(1, target);
+    try (ResultSet rs = row.executeQuery()) {
+      rs.next();
+      cursor = rs.getLong(1);
+      boundId = rs.getString(2);
+    }
+    bindOrCheckApplier(tx, target, boundId);
+
+    List<RemoteMutation> toApply = new ArrayList<>(Protection.resolveAll(tx, target));
+    int released = toApply.size();
+    // Usually neither exists (the loop pushes before it pulls) and every mutation goes straight on.
+    Set<EntityKey> pendingKeys = Protection.anyPending(tx, target) ? Protection.pendingKeys(tx, target) : Set.of();
+    boolean ackedAbove = Protection.anyAckedAbove(tx, target, cursor);
+    int own = 0;
+    int shadowed = 0;
+    int superseded = 0;
+    int skipped = 0;
+    long newCursor = cursor;
+    for (RemoteMutation m : page) {
+      if (m.serverSeq() <= cursor) {
+        skipped++;
+        continue;
+      }
+      newCursor = m.serverSeq();
+      if (m.replicaId().equals(replicaId)) {
+        own++;
+        continue;
+      }
+      if (ackedAbove && Protection.maxAcked(tx, target, m.project(), m.entity(), m.entityKey()) > m.serverSeq()) {
+        superseded++;
+        continue;
+      }
+      if (!pendingKeys.isEmpty() && pendingKeys.contains(new EntityKey(m.project(), m.entity(), m.entityKey()))) {
+        Protection.putShadow(tx, target, m);
+        shadowed++;
+        continue;
+      }
+      toApply.add(m);
+    }
+    runApplier(tx, target, toApply);
+    PreparedStatement advance = tx.statement(ADVANCE);
+    advance.setLong(1, newCursor);
+    advance.setLong(2, serverLatestSeq);
+    advance.setLong(3, page.size() - skipped);
+    advance.setLong(4, toApply.size());
+    advance.setString(5, target);
+    advance.executeUpdate();
+    return new ApplyResult(toApply.size(), own, shadowed, superseded, skipped, released, newCursor);
+  }
+
+  /**
+   * Resolves the shadows of keys whose protection an ack, quarantine or drop may have lifted, and
+   * applies the winners. Skipped (left for the next page's sweep) when the target is bound to a
+   * different applier, so an ack never fails for that.
+   *
+   * @return how many shadows were applied
+   */
+  public int release(Tx tx, String target, Collection<EntityKey> keys) throws SQLException {
+    if (keys.isEmpty() || !Protection.anyShadow(tx, target)) {
+      return 0;
+    }
+    PreparedStatement row = tx.statement(TARGET_ROW);
+    row.setString(1, target);
+    String boundId;
+    try (ResultSet rs = row.executeQuery()) {
+      if (!rs.next()) {
+        return 0;
+      }
+      boundId = rs.getString(2);
+    }
+    if (boundId != null && !boundId.equals(applier.id())) {
+      return 0;
+    }
+    List<RemoteMutation> winners = Protection.resolve(tx, target, keys);
+    runApplier(tx, target, winners);
+    if (!winners.isEmpty()) {
+      PreparedStatement count = tx.statement(COUNT_APPLIED);
+      count.setLong(1, winners.size());
+      count.setString(2, target);
+      count.executeUpdate();
+    }
+    return winners.size();
+  }
+
+  private void bindOrCheckApplier(Tx tx, String target, @Nullable String boundId) throws SQLException {
+    String id = applier.id();
+    if (boundId == null) {
+      PreparedStatement bind = tx.statement(BIND_APPLIER);
+      bind.setString(1, id);
+      bind.setString(2, target);
+      bind.executeUpdate();
+    } else if (!boundId.equals(id)) {
+      throw new StoreException(StoreException.Kind.APPLIER_MISMATCH,
+          "target " + target + " was set up with applier '" + boundId + "' but this page came with '" + id
+              + "'; applying it would move the cursor past mutations the first applier never saw"
+              + " (if the applier was renamed on purpose, call targets().bindApplier)");
+    }
+  }
+
+  private void runApplier(Tx tx, String target, List<RemoteMutation> mutations) {
+    if (mutations.isEmpty()) {
+      return;
+    }
+    try {
+      applier.applyAll(new TxApplyContext(tx.handle(), target), List.copyOf(mutations));
+    } catch (Exception e) {
+      long first = mutations.get(0).serverSeq();
+      long last = mutations.get(mutations.size() - 1).serverSeq();
+      throw new ApplyFailedException(first,
+          "applier '" + applier.id() + "' failed on " + mutations.size() + " mutations of target " + target
+              + " (server seq " + first + ".." + last + "); nothing of the page was applied and the cursor"
+              + " did not move: " + e,
+          e);
+    }
+  }
+}

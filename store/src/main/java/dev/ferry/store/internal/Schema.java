@@ -1,0 +1,202 @@
+package dev.ferry.store.internal;
+
+import dev.ferry.store.StoreException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.UUID;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Ferry's tables and their versioned migrations. The version lives in {@code ferry_meta}, never in
+ * {@code PRAGMA user_version} (the host owns that), and only {@code ferry_}-prefixed objects are
+ * ever created. Migrations run in one {@code BEGIN IMMEDIATE} transaction, so processes opening the
+ * same file at once apply each exactly once.
+ */
+final class Schema {
+
+  /** The newest schema this code knows. */
+  static final int CURRENT_VERSION = 1;
+
+  static final String VERSION_KEY = "schema_version";
+  static final String REPLICA_ID_KEY = "replica_id";
+
+  private static final String META =
+      "CREATE TABLE IF NOT EXISTS ferry_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)";
+
+  /** Migration {@code i} brings the schema from version {@code i} to {@code i + 1}. */
+  private static final List<List<String>> MIGRATIONS = List.of(List.of(
+      """
+      CREATE TABLE ferry_mutations (
+        seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+        target     TEXT    NOT NULL,
+        project    TEXT    NOT NULL,
+        entity     TEXT    NOT NULL,
+        entity_key TEXT    NOT NULL,
+        op         TEXT    NOT NULL,
+        payload    TEXT    NOT NULL,
+        created_at INTEGER NOT NULL,
+        state      TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'acked', 'quarantined')),
+        attempts   INTEGER NOT NULL DEFAULT 0,
+        error_code TEXT,
+        last_error TEXT,
+        server_seq INTEGER,
+        CHECK ((state = 'acked') = (server_seq IS NOT NULL))
+      )""",
+      // Pending rows in seq order (server_seq is NULL for them, and the rowid ends every index),
+      // counts per state, and acked rows by server seq for protection and pruning.
+      "CREATE INDEX ferry_mutations_by_state ON ferry_mutations (target, state, server_seq)",
+      // The highest acked server seq of one key, for protection. Partial, so recording (rows start
+      // pending) does not pay for it; the ack adds the entry, on the sync side.
+      "CREATE INDEX ferry_mutations_acked_by_key"
+          + " ON ferry_mutations (target, project, entity, entity_key, server_seq) WHERE state = 'acked'",
+      """
+      CREATE TABLE ferry_targets (
+        target               TEXT PRIMARY KEY,
+        last_pulled_seq      INTEGER NOT NULL DEFAULT 0,
+        server_latest_seq    INTEGER NOT NULL DEFAULT 0,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        backoff_until        INTEGER,
+        last_error           TEXT,
+        reason_code          TEXT,
+        reason_message       TEXT,
+        last_sync_at         INTEGER,
+        last_outcome         TEXT,
+        last_duration_ms     INTEGER NOT NULL DEFAULT 0,
+        total_pushed         INTEGER NOT NULL DEFAULT 0,
+        total_pulled         INTEGER NOT NULL DEFAULT 0,
+        total_applied        INTEGER NOT NULL DEFAULT 0,
+        total_failures       INTEGER NOT NULL DEFAULT 0,
+        phase                TEXT    NOT NULL DEFAULT 'idle',
+        enrollment           TEXT    NOT NULL DEFAULT 'all' CHECK (enrollment IN ('all', 'explicit')),
+        applier_id           TEXT
+      )""",
+      "CREATE TABLE ferry_enrolled (target TEXT NOT NULL, project TEXT NOT NULL,"
+          + " PRIMARY KEY (target, project)) WITHOUT ROWID",
+      "CREATE TABLE ferry_pause_reasons (target TEXT NOT NULL, reason TEXT NOT NULL,"
+          + " added_at INTEGER NOT NULL, PRIMARY KEY (target, reason)) WITHOUT ROWID",
+      "CREATE TABLE ferry_errors (id INTEGER PRIMARY KEY AUTOINCREMENT, target TEXT NOT NULL,"
+          + " at INTEGER NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL)",
+      "CREATE INDEX ferry_errors_by_target ON ferry_errors (target, id)",
+      "CREATE TABLE ferry_leases (target TEXT PRIMARY KEY, owner TEXT NOT NULL,"
+          + " epoch INTEGER NOT NULL, expires_at INTEGER NOT NULL)",
+      """
+      CREATE TABLE ferry_shadows (
+        target      TEXT    NOT NULL,
+        project     TEXT    NOT NULL,
+        entity      TEXT    NOT NULL,
+        entity_key  TEXT    NOT NULL,
+        server_seq  INTEGER NOT NULL,
+        replica_id  TEXT    NOT NULL,
+        client_seq  INTEGER NOT NULL,
+        op          TEXT    NOT NULL,
+        payload     TEXT    NOT NULL,
+        created_at  INTEGER NOT NULL,
+        accepted_at INTEGER NOT NULL,
+        PRIMARY KEY (target, project, entity, entity_key)
+      )""",
+      """
+      CREATE TABLE ferry_documents (
+        project    TEXT    NOT NULL,
+        entity     TEXT    NOT NULL,
+        entity_key TEXT    NOT NULL,
+        payload    TEXT    NOT NULL,
+        deleted    INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+        server_seq INTEGER,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (project, entity, entity_key)
+      )"""));
+
+  private Schema() {}
+
+  /**
+   * Brings the file to {@link #CURRENT_VERSION} and returns the replica id, making one if this is
+   * the first open. Runs inside the caller's write transaction.
+   *
+   * @throws StoreException {@code SCHEMA_TOO_NEW} for a file of a newer Ferry, {@code CORRUPT} for
+   *     an unreadable version
+   */
+  static String migrate(Tx tx, String description, RandomGenerator random) throws SQLException {
+    try (Statement s = tx.connection().createStatement()) {
+      s.execute(META);
+    }
+    int version = readVersion(tx, description);
+    if (version > CURRENT_VERSION) {
+      throw new StoreException(
+          StoreException.Kind.SCHEMA_TOO_NEW,
+          description + " has Ferry schema version " + version + " but this Ferry supports up to "
+              + CURRENT_VERSION + "; upgrade Ferry to open it (the file was not changed)");
+    }
+    for (int v = version; v < CURRENT_VERSION; v++) {
+      try (Statement s = tx.connection().createStatement()) {
+        for (String ddl : MIGRATIONS.get(v)) {
+          s.execute(ddl);
+        }
+      }
+      putMeta(tx, VERSION_KEY, Integer.toString(v + 1));
+      putMeta(tx, "migration." + (v + 1) + ".applied_at", Long.toString(tx.now()));
+    }
+    try (PreparedStatement ps = tx.connection().prepareStatement(
+        "INSERT OR IGNORE INTO ferry_meta (key, value) VALUES (?, ?)")) {
+      ps.setString(1, REPLICA_ID_KEY);
+      ps.setString(2, randomUuid(random));
+      ps.executeUpdate();
+    }
+    return readMeta(tx, REPLICA_ID_KEY);
+  }
+
+  private static int readVersion(Tx tx, String description) throws SQLException {
+    String raw = readMetaOrNull(tx, VERSION_KEY);
+    if (raw == null) {
+      return 0;
+    }
+    try {
+      int v = Integer.parseInt(raw.trim());
+      if (v < 1) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new StoreException(
+          StoreException.Kind.CORRUPT,
+          description + " has an unreadable Ferry schema version '" + raw + "' in ferry_meta");
+    }
+  }
+
+  private static void putMeta(Tx tx, String key, String value) throws SQLException {
+    try (PreparedStatement ps = tx.connection().prepareStatement(
+        "INSERT INTO ferry_meta (key, value) VALUES (?, ?)"
+            + " ON CONFLICT (key) DO UPDATE SET value = excluded.value")) {
+      ps.setString(1, key);
+      ps.setString(2, value);
+      ps.executeUpdate();
+    }
+  }
+
+  private static String readMeta(Tx tx, String key) throws SQLException {
+    String value = readMetaOrNull(tx, key);
+    if (value == null) {
+      throw new IllegalStateException("ferry_meta has no " + key + " right after writing it");
+    }
+    return value;
+  }
+
+  private static @Nullable String readMetaOrNull(Tx tx, String key) throws SQLException {
+    try (PreparedStatement ps = tx.connection().prepareStatement("SELECT value FROM ferry_meta WHERE key = ?")) {
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  /** A version 4 UUID from the injected random source. */
+  static String randomUuid(RandomGenerator random) {
+    long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(msb, lsb).toString();
+  }
+}

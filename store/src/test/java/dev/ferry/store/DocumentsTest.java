@@ -1,0 +1,117 @@
+package dev.ferry.store;
+
+import static dev.ferry.store.Fixtures.TARGET;
+import static dev.ferry.store.Fixtures.note;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DocumentsTest {
+
+  @TempDir Path dir;
+  private final TestClock clock = new TestClock();
+  private SyncStore store;
+  private Documents documents;
+
+  @BeforeEach
+  void setUp() {
+    store = Fixtures.open(dir, clock);
+    documents = store.documents();
+  }
+
+  @AfterEach
+  void tearDown() {
+    store.close();
+  }
+
+  @Test
+  void put_writesTheDocumentAndRecordsTheMutationTogether() {
+    long seq = store.jdbi().inTransaction(h -> documents.put(h, note("n-1", "{\"t\":1}")));
+    assertEquals(Optional.of(new Document("notes", "note", "n-1", "{\"t\":1}", false, null, clock.millis())),
+        documents.get("notes", "note", "n-1"));
+    PendingMutation m = store.outbox().pending(TARGET, 0, 10, Set.of()).get(0);
+    assertEquals(seq, m.seq());
+    assertEquals("{\"t\":1}", m.payloadJson());
+  }
+
+  @Test
+  void put_inRolledBackHostTransaction_leavesNeither() {
+    assertThrows(IllegalStateException.class, () -> store.jdbi().useTransaction(h -> {
+      documents.put(h, note("n-1", "{}"));
+      throw new IllegalStateException("rolled back");
+    }));
+    assertEquals(0, documents.count());
+    assertEquals(0, store.outbox().pendingCount(TARGET));
+  }
+
+  @Test
+  void put_invalidPayloadOrUnknownOp_writesNothing() {
+    assertEquals("payloadJson is not valid JSON: unexpected end of input at offset 1",
+        assertThrows(IllegalArgumentException.class,
+            () -> store.jdbi().useTransaction(h -> documents.put(h, note("n-1", "[")))).getMessage());
+    assertEquals("op must be upsert or delete for the document store but was 'merge'",
+        assertThrows(IllegalArgumentException.class, () -> store.jdbi().useTransaction(h ->
+            documents.put(h, new MutationDraft(TARGET, "notes", "note", "n-1", "merge", "{}")))).getMessage());
+    assertEquals(0, documents.count());
+    assertEquals(0, store.outbox().highestSeq());
+  }
+
+  @Test
+  void put_delete_leavesATombstone() {
+    store.jdbi().useTransaction(h -> documents.put(h, note("n-1", "{\"t\":1}")));
+    store.jdbi().useTransaction(h -> documents.put(h, MutationDraft.delete("notes", "note", "n-1")));
+    Document d = documents.get("notes", "note", "n-1").orElseThrow();
+    assertTrue(d.deleted());
+    assertEquals("null", d.payloadJson());
+    assertEquals("delete", store.outbox().list(TARGET, MutationState.PENDING, 10).get(1).op());
+  }
+
+  @Test
+  void documentApplier_lastWriterByServerOrder_withTombstones() {
+    FencedWriter w = store.fenced(Fixtures.lease(store), new DocumentApplier());
+    w.applyPage(List.of(Fixtures.remote(1, "a", "{\"v\":1}"), Fixtures.remote(2, "b", "{\"v\":1}"),
+        Fixtures.remoteDelete(3, "a")), 3);
+    assertTrue(documents.get("notes", "note", "a").orElseThrow().deleted());
+    assertEquals(3L, documents.get("notes", "note", "a").orElseThrow().serverSeq());
+    assertEquals(2L, documents.get("notes", "note", "a").orElseThrow().updatedAtMillis(), "the server's accept time");
+
+    // A write older in server order than what a document holds is ignored, even if it arrives later
+    // (here: through a page of a second target sharing the documents).
+    FencedWriter backup = store.fenced(store.leases().acquire("backup", "me", Duration.ofMinutes(1)).fence(),
+        new DocumentApplier());
+    backup.applyPage(List.of(Fixtures.remote(2, "a", "{\"v\":\"stale\"}")), 2);
+    assertTrue(documents.get("notes", "note", "a").orElseThrow().deleted());
+
+    w.applyPage(List.of(Fixtures.remote(4, "a", "{\"v\":\"back\"}")), 4);
+    Document a = documents.get("notes", "note", "a").orElseThrow();
+    assertFalse(a.deleted());
+    assertEquals("{\"v\":\"back\"}", a.payloadJson());
+    assertEquals(List.of("a", "b"), documents.list("notes", "note").stream().map(Document::entityKey).toList());
+    assertEquals(2, documents.listAll().size());
+    assertEquals(2, documents.list("notes").size());
+  }
+
+  @Test
+  void documentApplier_unknownOp_failsThePageInsteadOfDroppingIt() {
+    FencedWriter w = store.fenced(Fixtures.lease(store), new DocumentApplier());
+    RemoteMutation merge = new RemoteMutation(1, "other", 1, "notes", "note", "a", "merge", "{}", 0, 0);
+    ApplyFailedException e = assertThrows(ApplyFailedException.class, () -> w.applyPage(List.of(merge), 1));
+    assertInstanceOf(IllegalArgumentException.class, e.getCause());
+    assertTrue(e.getCause().getMessage().contains("op 'merge'"));
+    assertEquals(0, store.targets().state(TARGET).lastPulledSeq());
+    assertNull(documents.get("notes", "note", "a").orElse(null));
+  }
+}

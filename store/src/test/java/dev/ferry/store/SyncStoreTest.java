@@ -1,0 +1,196 @@
+package dev.ferry.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SyncStoreTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void open_newFile_createsSchemaInWalModeWithReplicaId() {
+    Path file = dir.resolve("new.db");
+    try (SyncStore store = SyncStore.open(file)) {
+      assertTrue(Files.exists(file));
+      UUID.fromString(store.replicaId());
+      try (Handle h = store.jdbi().open()) {
+        assertEquals("wal", h.select("PRAGMA journal_mode").mapTo(String.class).one());
+        assertEquals(1, h.select("PRAGMA synchronous").mapTo(Integer.class).one(), "NORMAL");
+        assertEquals(5000, h.select("PRAGMA busy_timeout").mapTo(Integer.class).one());
+        assertEquals(1, h.select("PRAGMA foreign_keys").mapTo(Integer.class).one());
+        assertEquals("1", meta(h, "schema_version"));
+        List<String> tables = h.select("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            + " ORDER BY name").mapTo(String.class).list();
+        assertEquals(List.of("ferry_documents", "ferry_enrolled", "ferry_errors", "ferry_leases", "ferry_meta",
+            "ferry_mutations", "ferry_pause_reasons", "ferry_shadows", "ferry_targets"), tables);
+      }
+    }
+  }
+
+  @Test
+  void open_again_keepsReplicaIdAndDoesNotRerunMigrations() {
+    Path file = dir.resolve("app.db");
+    String replicaId;
+    String appliedAt;
+    try (SyncStore store = SyncStore.open(file)) {
+      replicaId = store.replicaId();
+      try (Handle h = store.jdbi().open()) {
+        appliedAt = meta(h, "migration.1.applied_at");
+      }
+    }
+    try (SyncStore store = SyncStore.open(file)) {
+      assertEquals(replicaId, store.replicaId());
+      try (Handle h = store.jdbi().open()) {
+        assertEquals(appliedAt, meta(h, "migration.1.applied_at"));
+        assertEquals("1", meta(h, "schema_version"));
+      }
+    }
+  }
+
+  @Test
+  void open_hostDatabase_leavesHostTablesAndUserVersionAlone() {
+    Path file = dir.resolve("host.db");
+    Jdbi host = Jdbi.create("jdbc:sqlite:" + file);
+    host.useHandle(h -> {
+      h.execute("PRAGMA user_version = 42");
+      h.execute("CREATE TABLE notes (id TEXT PRIMARY KEY, body TEXT)");
+      h.execute("CREATE INDEX notes_body ON notes (body)");
+      h.execute("INSERT INTO notes VALUES ('a', 'x'), ('b', 'y')");
+    });
+    String hostSchemaBefore = hostSchema(host);
+    try (SyncStore store = SyncStore.open(file)) {
+      Fixtures.record(store, Fixtures.note("a", "{}"));
+    }
+    try (SyncStore store = SyncStore.open(file)) {
+      assertEquals(1, store.outbox().pendingCount(Fixtures.TARGET));
+    }
+    host.useHandle(h -> {
+      assertEquals(42, h.select("PRAGMA user_version").mapTo(Integer.class).one());
+      assertEquals(List.of("a:x", "b:y"),
+          h.select("SELECT id || ':' || body FROM notes ORDER BY id").mapTo(String.class).list());
+    });
+    assertEquals(hostSchemaBefore, hostSchema(host));
+  }
+
+  @Test
+  void open_fileThatIsNotADatabase_failsClearlyAndLeavesTheFileAlone() throws Exception {
+    Path file = dir.resolve("notes.txt");
+    byte[] content = "these are my notes, not a database\n".repeat(200).getBytes();
+    Files.write(file, content);
+    StoreException e = assertThrows(StoreException.class, () -> SyncStore.open(file));
+    assertEquals(StoreException.Kind.NOT_A_DATABASE, e.kind());
+    assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("not a SQLite database"), e.getMessage());
+    assertArrayEquals(content, Files.readAllBytes(file));
+  }
+
+  @Test
+  void open_newerFerrySchema_failsWithSchemaTooNew() {
+    Path file = dir.resolve("future.db");
+    SyncStore.open(file).close();
+    Jdbi.create("jdbc:sqlite:" + file).useHandle(h ->
+        h.execute("UPDATE ferry_meta SET value = '7' WHERE key = 'schema_version'"));
+    StoreException e = assertThrows(StoreException.class, () -> SyncStore.open(file));
+    assertEquals(StoreException.Kind.SCHEMA_TOO_NEW, e.kind());
+    assertTrue(e.getMessage().contains("schema version 7"), e.getMessage());
+    assertTrue(e.getMessage().contains("upgrade Ferry"), e.getMessage());
+  }
+
+  @Test
+  void open_unreadableSchemaVersion_failsAsCorrupt() {
+    Path file = dir.resolve("odd.db");
+    SyncStore.open(file).close();
+    Jdbi.create("jdbc:sqlite:" + file).useHandle(h ->
+        h.execute("UPDATE ferry_meta SET value = 'banana' WHERE key = 'schema_version'"));
+    StoreException e = assertThrows(StoreException.class, () -> SyncStore.open(file));
+    assertEquals(StoreException.Kind.CORRUPT, e.kind());
+  }
+
+  @Test
+  void open_directoryOrMissingDirectory_failsWithCannotOpen() {
+    StoreException isDir = assertThrows(StoreException.class, () -> SyncStore.open(dir));
+    assertEquals(StoreException.Kind.CANNOT_OPEN, isDir.kind());
+    assertTrue(isDir.getMessage().contains("is a directory"), isDir.getMessage());
+    StoreException missing = assertThrows(StoreException.class, () -> SyncStore.open(dir.resolve("no/such/app.db")));
+    assertEquals(StoreException.Kind.CANNOT_OPEN, missing.kind());
+    assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+  }
+
+  @Test
+  void open_pathWithUrlCharacters_opensThatExactFile() {
+    Path file = dir.resolve("my notes?v=1#x%20.db");
+    try (SyncStore store = SyncStore.open(file)) {
+      Fixtures.record(store, Fixtures.note("a", "{}"));
+    }
+    assertTrue(Files.exists(file));
+    try (SyncStore store = SyncStore.open(file)) {
+      assertEquals(1, store.outbox().pendingCount(Fixtures.TARGET));
+    }
+  }
+
+  @Test
+  void open_hostJdbi_recordsThroughTheHostsConnections() {
+    Path file = dir.resolve("host.db");
+    Jdbi host = Jdbi.create("jdbc:sqlite:" + file);
+    host.setTransactionHandler(new ImmediateTransactionHandler());
+    host.useHandle(h -> h.execute("CREATE TABLE notes (id TEXT PRIMARY KEY)"));
+    try (SyncStore store = SyncStore.open(host)) {
+      assertSame(host, store.jdbi());
+      long seq = host.inTransaction(h -> {
+        h.execute("INSERT INTO notes VALUES ('n-1')");
+        return store.outbox().record(h, Fixtures.note("n-1", "{\"a\":1}"));
+      });
+      assertEquals(List.of(seq),
+          store.outbox().pending(Fixtures.TARGET, 0, 10, Set.of()).stream().map(PendingMutation::seq).toList());
+      try (Handle h = host.open()) {
+        assertEquals("wal", h.select("PRAGMA journal_mode").mapTo(String.class).one());
+      }
+    }
+  }
+
+  @Test
+  void dataVersion_changesForOtherConnectionsCommitsOnly() {
+    try (SyncStore store = Fixtures.open(dir, new TestClock())) {
+      long v0 = store.dataVersion();
+      store.targets().addPauseReason(Fixtures.TARGET, "user");
+      store.leases().acquire(Fixtures.TARGET, "me", Duration.ofSeconds(30));
+      assertEquals(v0, store.dataVersion(), "the store's own writes");
+      Fixtures.record(store, Fixtures.note("a", "{}"));
+      assertNotEquals(v0, store.dataVersion(), "a host commit");
+    }
+  }
+
+  @Test
+  void close_isIdempotentAndLaterCallsFailAsClosed() {
+    SyncStore store = Fixtures.open(dir, new TestClock());
+    store.close();
+    store.close();
+    StoreException e = assertThrows(StoreException.class, () -> store.outbox().pendingCount(Fixtures.TARGET));
+    assertEquals(StoreException.Kind.CLOSED, e.kind());
+  }
+
+  private static String meta(Handle h, String key) {
+    return h.select("SELECT value FROM ferry_meta WHERE key = ?", key).mapTo(String.class).one();
+  }
+
+  private static String hostSchema(Jdbi host) {
+    return host.withHandle(h -> String.join("\n", h.select(
+        "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master"
+            + " WHERE name NOT LIKE 'ferry_%' AND name NOT LIKE 'sqlite_%' ORDER BY name").mapTo(String.class).list()));
+  }
+}
