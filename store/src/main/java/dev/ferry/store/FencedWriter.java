@@ -6,6 +6,7 @@ import dev.ferry.store.internal.EntityKey;
 import dev.ferry.store.internal.Fencing;
 import dev.ferry.store.internal.MutationWrites;
 import dev.ferry.store.internal.PageApplier;
+import dev.ferry.store.internal.Protection;
 import dev.ferry.store.internal.TargetDao;
 import java.util.Collection;
 import java.util.List;
@@ -41,10 +42,11 @@ public final class FencedWriter {
 
   /**
    * Records the server's {@code accepted}/{@code duplicate} answers: state {@code acked} and the
-   * server seq. Rows already acked, dropped, or of another target are left alone. Where no local
-   * write of the key stays pending, a shadowed remote write with a higher server seq than every
-   * acked local write of the key is applied now (the server order says it won), and one with a
-   * lower seq is discarded.
+   * server seq. Rows already acked, dropped, or of another target are left alone. A shadowed
+   * remote write with a lower server seq than the ack is discarded at once, even while another
+   * local write keeps its key pending; where no local write of the key stays pending, a shadow
+   * with a higher server seq than every acked local write of the key is applied now (the server
+   * order says it won).
    *
    * @return how many rows became acked
    * @throws LeaseLostException if the fence is stale; nothing changed
@@ -63,6 +65,7 @@ public final class FencedWriter {
       int acked = MutationWrites.ack(tx, fence.target(), copy);
       if (acked > 0) {
         targets.addPushed(fence.target(), acked);
+        Protection.discardBeaten(tx, fence.target(), seqs);
         pages.release(tx, fence.target(), MutationWrites.keysOf(tx, fence.target(), seqs));
       }
       return acked;

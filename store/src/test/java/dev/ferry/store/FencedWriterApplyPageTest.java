@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -139,6 +140,22 @@ class FencedWriterApplyPageTest {
     writer.ack(List.of(new Ack(second, 8)));
     assertEquals("{\"v\":\"local 2\"}", doc("n-1"), "local 2 (seq 8) wins over remote 7");
     assertEquals(List.of(), shadows());
+  }
+
+  @Test
+  void ack_discardsTheShadowsItBeatsWhileTheKeyStaysPending_soPruningCannotResurrectThem() {
+    long first = put("n-1", "{\"v\":\"local 1\"}");
+    long second = put("n-1", "{\"v\":\"local 2\"}");
+    writer.applyPage(List.of(remote(7, "n-1", "{\"v\":\"remote 7\"}")), 7);
+    writer.ack(List.of(new Ack(first, 9)));
+    assertEquals(List.of(), shadows(), "remote 7 lost to local 1 at seq 9 even though local 2 is pending");
+    writer.applyPage(List.of(Fixtures.own(store, 9, first, "n-1", "{\"v\":\"local 1\"}")), 9);
+    clock.advance(Duration.ofDays(2));
+    assertEquals(1, store.outbox().prune(TARGET), "local 1 is acked, passed by the cursor and old");
+    FencedWriter renewed = store.fenced(Fixtures.lease(store), new DocumentApplier());
+    renewed.quarantine(second, "validation_error", "refused by the server");
+    assertEquals("{\"v\":\"local 2\"}", doc("n-1"), "remote 7 is older than local 1 in server order");
+    assertEquals(0, store.targets().state(TARGET).totalApplied());
   }
 
   @Test

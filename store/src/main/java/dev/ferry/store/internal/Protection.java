@@ -67,6 +67,13 @@ public final class Protection {
 
   private static final String DELETE_SHADOW = "DELETE FROM ferry_shadows WHERE" + KEY_MATCH;
 
+  /** Deletes the shadow of acked row ?2's key when that row's server seq is higher. */
+  private static final String DISCARD_BEATEN =
+      "DELETE FROM ferry_shadows WHERE target = ?1 AND EXISTS (SELECT 1 FROM ferry_mutations m"
+          + " WHERE m.seq = ?2 AND m.target = ?1 AND m.state = 'acked' AND m.project = ferry_shadows.project"
+          + " AND m.entity = ferry_shadows.entity AND m.entity_key = ferry_shadows.entity_key"
+          + " AND m.server_seq > ferry_shadows.server_seq)";
+
   private Protection() {}
 
   /** Whether the target has any pending local write. */
@@ -130,6 +137,25 @@ public final class Protection {
     PreparedStatement ps = tx.statement(ANY_SHADOW);
     ps.setString(1, target);
     return booleanOf(ps);
+  }
+
+  /**
+   * Discards the shadows that these acked rows beat in server order, whether or not their keys
+   * stay protected by other pending writes. Done at ack time, so every shadow stays newer than
+   * every acked local write of its key: a shadow judged later can never be applied over a write
+   * that beat it, even after pruning deleted that write's row.
+   */
+  public static void discardBeaten(Tx tx, String target, Collection<Long> ackedSeqs) throws SQLException {
+    if (ackedSeqs.isEmpty() || !anyShadow(tx, target)) {
+      return;
+    }
+    PreparedStatement ps = tx.statement(DISCARD_BEATEN);
+    for (long seq : ackedSeqs) {
+      ps.setString(1, target);
+      ps.setLong(2, seq);
+      ps.addBatch();
+    }
+    ps.executeBatch();
   }
 
   /**
