@@ -42,7 +42,8 @@ public final class FencedWriter {
 
   /**
    * Records the server's {@code accepted}/{@code duplicate} answers: state {@code acked} and the
-   * server seq. Rows already acked, dropped, or of another target are left alone. A shadowed
+   * server seq. Only pending rows change: rows already acked, quarantined (they stay until an
+   * operator requeues or drops them), dropped, or of another target are left alone. A shadowed
    * remote write with a lower server seq than the ack is discarded at once, even while another
    * local write keeps its key pending; where no local write of the key stays pending, a shadow
    * with a higher server seq than every acked local write of the key is applied now (the server

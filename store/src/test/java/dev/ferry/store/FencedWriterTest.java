@@ -99,6 +99,18 @@ class FencedWriterTest {
   }
 
   @Test
+  void ack_ofAQuarantinedRow_leavesItQuarantinedUntilAnOperatorActs() {
+    long a = record(store, note("a", "{}"));
+    FencedWriter w = store.fenced(Fixtures.lease(store), new DocumentApplier());
+    assertTrue(w.quarantine(a, "validation_error", "no"));
+    assertEquals(0, w.ack(List.of(new Ack(a, 5))));
+    PendingMutation q = store.outbox().list(TARGET, MutationState.QUARANTINED, 10).get(0);
+    assertEquals(a, q.seq());
+    assertNull(q.serverSeq());
+    assertEquals(0, store.targets().state(TARGET).totalPushed());
+  }
+
+  @Test
   void quarantine_andNoteRetry_recordWhyAndKeepTheQueueMoving() {
     long a = record(store, note("a", "{}"));
     long b = record(store, note("b", "{}"));

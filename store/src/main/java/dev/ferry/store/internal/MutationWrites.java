@@ -18,7 +18,7 @@ public final class MutationWrites {
 
   private static final String ACK =
       "UPDATE ferry_mutations SET state = 'acked', server_seq = ?1, error_code = NULL, last_error = NULL"
-          + " WHERE seq = ?2 AND state <> 'acked' AND target = ?3";
+          + " WHERE seq = ?2 AND state = 'pending' AND target = ?3";
   private static final String QUARANTINE =
       "UPDATE ferry_mutations SET state = 'quarantined', error_code = ?1, last_error = ?2"
           + " WHERE seq = ?3 AND state = 'pending' AND target = ?4";
@@ -41,7 +41,10 @@ public final class MutationWrites {
 
   private MutationWrites() {}
 
-  /** Marks rows acked with their server seq; returns how many were not acked before. */
+  /**
+   * Marks pending rows acked with their server seq; returns how many changed. Quarantined rows
+   * stay quarantined until an operator acts (DESIGN section 2).
+   */
   public static int ack(Tx tx, String target, Collection<Ack> acks) throws SQLException {
     if (acks.isEmpty()) {
       return 0;
