@@ -8,7 +8,8 @@ import dev.ferry.store.internal.Checks;
  * and {@code superseded}.
  *
  * @param applied mutations handed to the applier, including released shadows
- * @param ownEchoes this replica's own mutations coming back, not applied
+ * @param ownEchoes this replica's own mutations coming back, not applied because the local tables
+ *     hold them (echoes of requeued or dropped writes go on like remote ones and count there)
  * @param shadowed remote mutations held back because a local write of the same key is pending;
  *     each is kept as the key's shadow until the protection lifts
  * @param superseded remote mutations dropped because an acked local write of the key has a higher

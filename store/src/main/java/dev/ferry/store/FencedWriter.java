@@ -115,7 +115,9 @@ public final class FencedWriter {
   }
 
   /**
-   * Moves quarantined rows of the target back to pending (attempts reset).
+   * Moves quarantined rows of the target back to pending (attempts reset). Their echo will be
+   * applied (see {@link #applyPage}), since remote writes may have landed while they were
+   * quarantined.
    *
    * @return how many rows moved
    * @throws LeaseLostException if the fence is stale; nothing changed
@@ -129,7 +131,8 @@ public final class FencedWriter {
   }
 
   /**
-   * Deletes pending or quarantined rows of the target; shadows they protected are resolved now.
+   * Deletes pending or quarantined rows of the target; shadows they protected are resolved now. If
+   * the server stores a dropped row after all (it was in flight), its echo is applied.
    *
    * @return how many rows were deleted
    * @throws LeaseLostException if the fence is stale; nothing changed
@@ -154,7 +157,11 @@ public final class FencedWriter {
    *   <li>Shadows whose protection lifted since the last page (e.g. an operator dropped the
    *       protecting row) are resolved first, oldest first.
    *   <li>Mutations at or below the cursor are skipped; the cursor only moves forward.
-   *   <li>Own echoes ({@code replicaId} = this replica) are not applied.
+   *   <li>Own echoes ({@code replicaId} = this replica) are not applied: the local tables already
+   *       hold the write. An echo acks its row if that is still pending (like a {@code duplicate}
+   *       push answer). The exception is a write that stopped protecting its key before the
+   *       server ordered it (quarantined, then requeued; dropped while in flight): remote writes
+   *       may have landed over it meanwhile, so its echo goes on like a remote mutation.
    *   <li>A mutation whose key has an acked local write with a higher server seq is dropped
    *       (superseded); one whose key has a pending local write becomes the key's shadow.
    *   <li>Everything else goes to the applier ({@link MutationApplier#applyAll}) in server order,

@@ -12,7 +12,7 @@ import java.util.List;
  * page is offered again by the next cycle, so make a failure that cannot heal visible rather than
  * throwing forever. Do not commit, roll back or record outbox mutations from an applier.
  *
- * <p>The store has already dropped own echoes and protected keys (see {@link
+ * <p>The store has already left out own echoes the local tables hold, and protected keys (see {@link
  * FencedWriter#applyPage}); the applier sees mutations in increasing server seq.
  */
 @FunctionalInterface

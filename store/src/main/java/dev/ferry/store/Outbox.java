@@ -5,6 +5,7 @@ import dev.ferry.store.internal.Db;
 import dev.ferry.store.internal.MutationWrites;
 import dev.ferry.store.internal.OutboxQueries;
 import dev.ferry.store.internal.Recorder;
+import dev.ferry.store.internal.Released;
 import java.sql.Connection;
 import java.util.Collection;
 import java.util.List;
@@ -146,7 +147,9 @@ public final class Outbox {
 
   /**
    * Operator requeue (no lease needed): moves quarantined rows back to pending with attempts
-   * reset. Rows that are not quarantined are left alone.
+   * reset. Rows that are not quarantined are left alone. Remote writes of the key may have been
+   * applied while the row was quarantined, so its echo is applied once the server stores it: the
+   * replica ends on the server's order.
    *
    * @return how many rows moved
    */
@@ -157,7 +160,9 @@ public final class Outbox {
 
   /**
    * Operator drop (no lease needed): deletes pending or quarantined rows; acked rows stay. A shadow
-   * the dropped row protected is applied by the sync loop's next page.
+   * the dropped row protected is applied by the sync loop's next page. A dropped row may already be
+   * in flight; if the server stores it after all, its echo is applied when pulled, so the replica
+   * still ends on the server's order.
    *
    * @return how many rows were deleted
    */
@@ -170,9 +175,10 @@ public final class Outbox {
    * Deletes acked rows of the target that the cursor has passed ({@code server_seq <=
    * last_pulled_seq}) and that are older than {@link StoreConfig#retention()}. Works in chunks of
    * {@value #PRUNE_CHUNK} rows, each its own short transaction, so hosts never wait long for the
-   * lock. Needs no lease: what it deletes can no longer protect anything.
+   * lock. Needs no lease: what it deletes can no longer protect anything. Also forgets dropped
+   * writes whose echo never came within the retention (the server never stored them).
    *
-   * @return how many rows were deleted
+   * @return how many acked rows were deleted
    */
   public int prune(String target) {
     Checks.text(target, "target");
@@ -182,9 +188,11 @@ public final class Outbox {
       int n = db.write("pruning acked mutations", tx -> MutationWrites.pruneChunk(tx, target, cutoff, PRUNE_CHUNK));
       total += n;
       if (n < PRUNE_CHUNK) {
-        return total;
+        break;
       }
     }
+    db.write("pruning dropped mutations", tx -> Released.prune(tx, target, cutoff));
+    return total;
   }
 
   static List<Long> checkSeqs(Collection<Long> seqs) {

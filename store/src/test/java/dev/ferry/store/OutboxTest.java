@@ -278,11 +278,30 @@ class OutboxTest {
   }
 
   @Test
+  void prune_forgetsDroppedWritesAfterTheRetentionButKeepsQuarantinedOnesReleased() {
+    long dropped = record(store, note("a", "{}"));
+    long quarantined = record(store, note("b", "{}"));
+    store.fenced(Fixtures.lease(store), new DocumentApplier()).quarantine(quarantined, "validation_error", "no");
+    assertEquals(1, outbox.drop(List.of(dropped)));
+    assertEquals(List.of(dropped, quarantined), releasedSeqs());
+
+    outbox.prune(TARGET);
+    assertEquals(List.of(dropped, quarantined), releasedSeqs(), "a dropped write may still be in flight");
+    clock.advance(Duration.ofDays(1).plusMillis(1));
+    outbox.prune(TARGET);
+    assertEquals(List.of(quarantined), releasedSeqs());
+  }
+
+  @Test
   void record_autocommitHandle_storesTheRowAtOnce() {
     try (Handle h = store.jdbi().open()) {
       outbox.record(h, note("a", "{}"));
     }
     assertEquals(1, outbox.pendingCount(TARGET));
+  }
+
+  private List<Long> releasedSeqs() {
+    return store.jdbi().withHandle(h -> h.select("SELECT seq FROM ferry_released ORDER BY seq").mapTo(Long.class).list());
   }
 
   private static List<Long> seqsOf(List<PendingMutation> rows) {

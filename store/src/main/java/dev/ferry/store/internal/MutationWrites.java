@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -67,7 +68,11 @@ public final class MutationWrites {
     ps.setString(2, message);
     ps.setLong(3, seq);
     ps.setString(4, target);
-    return ps.executeUpdate() == 1;
+    if (ps.executeUpdate() != 1) {
+      return false;
+    }
+    Released.markQuarantined(tx, target, List.of(seq));
+    return true;
   }
 
   /** Counts a retryable refusal on pending rows. */
@@ -85,16 +90,23 @@ public final class MutationWrites {
     return sum(ps.executeBatch());
   }
 
-  /** Moves quarantined rows (of {@code target}, or of any target when null) back to pending with attempts reset. */
+  /**
+   * Moves quarantined rows (of {@code target}, or of any target when null) back to pending with
+   * attempts reset. They stay {@link Released released}: remote writes may have landed over them
+   * while they were quarantined.
+   */
   public static int requeue(Tx tx, @Nullable String target, Collection<Long> seqs) throws SQLException {
+    Released.markQuarantined(tx, target, seqs);
     return batchBySeq(tx, REQUEUE, target, seqs);
   }
 
   /**
    * Deletes pending or quarantined rows (of {@code target}, or of any target when null); acked
-   * rows are the server's history and stay until pruned.
+   * rows are the server's history and stay until pruned. A dropped row may be in flight, so it is
+   * {@link Released released}: should the server store it after all, its echo is applied.
    */
   public static int drop(Tx tx, @Nullable String target, Collection<Long> seqs) throws SQLException {
+    Released.markUnacked(tx, target, seqs);
     return batchBySeq(tx, DROP, target, seqs);
   }
 

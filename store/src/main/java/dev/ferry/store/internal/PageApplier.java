@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -76,9 +77,12 @@ public final class PageApplier {
 
     List<RemoteMutation> toApply = new ArrayList<>(Protection.resolveAll(tx, target));
     int released = toApply.size();
-    // Usually neither exists (the loop pushes before it pulls) and every mutation goes straight on.
-    Set<EntityKey> pendingKeys = Protection.anyPending(tx, target) ? Protection.pendingKeys(tx, target) : Set.of();
+    // Usually none of these exists (the loop pushes before it pulls) and every mutation goes
+    // straight on, own echoes without a look-up.
+    Set<EntityKey> pendingKeys =
+        Protection.anyPending(tx, target) ? Protection.pendingKeys(tx, target) : new HashSet<>();
     boolean ackedAbove = Protection.anyAckedAbove(tx, target, cursor);
+    boolean echoesNeedLookup = !pendingKeys.isEmpty() || Released.any(tx, target);
     int own = 0;
     int shadowed = 0;
     int superseded = 0;
@@ -90,7 +94,8 @@ public final class PageApplier {
         continue;
       }
       newCursor = m.serverSeq();
-      if (m.replicaId().equals(replicaId)) {
+      if (m.replicaId().equals(replicaId)
+          && !(echoesNeedLookup && OwnEchoes.mustApply(tx, target, m, pendingKeys))) {
         own++;
         continue;
       }

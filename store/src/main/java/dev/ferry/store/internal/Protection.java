@@ -83,7 +83,7 @@ public final class Protection {
     return booleanOf(ps);
   }
 
-  /** The keys with a pending local write. */
+  /** The keys with a pending local write, in a set the caller may change. */
   public static Set<EntityKey> pendingKeys(Tx tx, String target) throws SQLException {
     PreparedStatement ps = tx.statement(PENDING_KEYS);
     ps.setString(1, target);
@@ -203,19 +203,24 @@ public final class Protection {
     return winners;
   }
 
-  private static boolean keyPending(Tx tx, String target, EntityKey k) throws SQLException {
+  /** Whether the key has a pending local write. */
+  static boolean keyPending(Tx tx, String target, EntityKey k) throws SQLException {
     PreparedStatement ps = tx.statement(KEY_PENDING);
     bindKey(ps, target, k.project(), k.entity(), k.entityKey());
     return booleanOf(ps);
   }
 
-  /** Deletes an unprotected shadow and keeps it as a winner if it is newer than every acked local write. */
+  /**
+   * Deletes an unprotected shadow and keeps it as a winner unless an acked local write beat it. A
+   * tie is not a loss: server seqs are unique, so an acked write with the shadow's seq is the
+   * shadow itself, the echo of a {@link Released released} write.
+   */
   private static void decide(Tx tx, String target, RemoteMutation shadow, List<RemoteMutation> winners)
       throws SQLException {
     PreparedStatement delete = tx.statement(DELETE_SHADOW);
     bindKey(delete, target, shadow.project(), shadow.entity(), shadow.entityKey());
     delete.executeUpdate();
-    if (shadow.serverSeq() > maxAcked(tx, target, shadow.project(), shadow.entity(), shadow.entityKey())) {
+    if (shadow.serverSeq() >= maxAcked(tx, target, shadow.project(), shadow.entity(), shadow.entityKey())) {
       winners.add(shadow);
     }
   }

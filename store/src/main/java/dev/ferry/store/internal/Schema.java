@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 final class Schema {
 
   /** The newest schema this code knows. */
-  static final int CURRENT_VERSION = 1;
+  static final int CURRENT_VERSION = 2;
 
   static final String VERSION_KEY = "schema_version";
   static final String REPLICA_ID_KEY = "replica_id";
@@ -108,7 +108,19 @@ final class Schema {
         server_seq INTEGER,
         updated_at INTEGER NOT NULL,
         PRIMARY KEY (project, entity, entity_key)
-      )"""));
+      )"""),
+      List.of(
+          // Local writes released from protection (quarantined, requeued, dropped) before the
+          // server ordered them: the local tables may no longer hold them, so their echo, if the
+          // server ever stores them, is applied instead of skipped. See Released.
+          """
+          CREATE TABLE ferry_released (
+            seq         INTEGER PRIMARY KEY,
+            target      TEXT    NOT NULL,
+            released_at INTEGER NOT NULL
+          )""",
+          "INSERT INTO ferry_released (seq, target, released_at)"
+              + " SELECT seq, target, created_at FROM ferry_mutations WHERE state = 'quarantined'"));
 
   private Schema() {}
 

@@ -1,0 +1,42 @@
+package dev.ferry.store.internal;
+
+import dev.ferry.store.Ack;
+import dev.ferry.store.RemoteMutation;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a pulled mutation this replica wrote (an own echo) means for the local tables.
+ *
+ * <p>The echo is the server's word that it stored the write at the echo's seq, exactly like a
+ * {@code duplicate} push answer: a row still pending (its push answer was lost, or is not handled
+ * yet) is acked by it, so an operator drop can no longer delete a write the server has ordered.
+ * The echo is skipped, since the local tables hold the write, unless the write was {@link Released
+ * released} from protection; then it goes through the applier under the normal rules.
+ */
+final class OwnEchoes {
+
+  private OwnEchoes() {}
+
+  /**
+   * Acks the echo's row if it is pending (updating {@code pendingKeys}) and says whether the echo
+   * must be applied.
+   */
+  static boolean mustApply(Tx tx, String target, RemoteMutation echo, Set<EntityKey> pendingKeys)
+      throws SQLException {
+    if (echo.clientSeq() < 1) {
+      return false;
+    }
+    List<Long> seq = List.of(echo.clientSeq());
+    if (MutationWrites.ack(tx, target, List.of(new Ack(echo.clientSeq(), echo.serverSeq()))) == 1) {
+      tx.handle().attach(TargetDao.class).addPushed(target, 1);
+      Protection.discardBeaten(tx, target, seq);
+      EntityKey key = new EntityKey(echo.project(), echo.entity(), echo.entityKey());
+      if (!Protection.keyPending(tx, target, key)) {
+        pendingKeys.remove(key);
+      }
+    }
+    return Released.take(tx, target, echo.clientSeq());
+  }
+}
