@@ -1,9 +1,10 @@
 package dev.ferry.store;
 
 /**
- * The host's {@link MutationApplier} threw while applying a pulled page (or a released shadow).
- * The whole transaction was rolled back: no document, shadow, host write or cursor move of it
- * remains. The cause is the applier's exception.
+ * The host's {@link MutationApplier} threw while applying a pulled page (with the shadows released
+ * at its start). The whole transaction was rolled back: no document, shadow, host write or cursor
+ * move of it remains. The cause is the applier's exception. Only {@link FencedWriter#applyPage}
+ * throws it; an ack, quarantine or drop keeps a shadow the applier failed on for the next page.
  */
 public final class ApplyFailedException extends StoreException {
 

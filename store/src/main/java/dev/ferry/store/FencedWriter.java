@@ -21,7 +21,8 @@ import java.util.Set;
  *
  * <p>The applier is needed beyond {@link #applyPage}: an ack, quarantine or drop can lift the
  * protection of a key whose newer remote write was held back as a shadow, and that write must then
- * be applied in the same transaction (see {@link #applyPage} for the rules).
+ * be applied in the same transaction (see {@link #applyPage} for the rules). An applier failure
+ * there never fails the ack, quarantine or drop: the shadow waits for the next page.
  */
 public final class FencedWriter {
 
@@ -49,9 +50,11 @@ public final class FencedWriter {
    * with a higher server seq than every acked local write of the key is applied now (the server
    * order says it won).
    *
+   * <p>If the applier throws on a released shadow, the ack still commits and the shadow stays; the
+   * next {@link #applyPage} applies it or reports the failure.
+   *
    * @return how many rows became acked
    * @throws LeaseLostException if the fence is stale; nothing changed
-   * @throws ApplyFailedException if applying a released shadow failed; nothing changed
    */
   public int ack(List<Ack> acks) {
     List<Ack> copy = List.copyOf(Objects.requireNonNull(acks, "acks must not be null"));
@@ -77,7 +80,7 @@ public final class FencedWriter {
    * Quarantines a pending mutation the server refused for good (or a corrupt row): it stops
    * counting as pending, never blocks the queue, and stays until an operator requeues or drops it.
    * If that leaves its key without a pending local write, the key's shadowed remote write is
-   * applied now when it wins.
+   * applied now when it wins (or, if the applier throws, by the next page).
    *
    * @param code the classified reason, e.g. {@code validation_error} or {@link CorruptRow#CODE}
    * @param message human text

@@ -202,6 +202,37 @@ class FencedWriterApplyPageTest {
   }
 
   @Test
+  void ack_whoseReleasedShadowFailsToApply_isCommittedAndThePullSideReportsTheFailure() {
+    long seq = put("n-1", "{\"v\":\"local\"}");
+    writer.applyPage(List.of(remote(7, "n-1", "{\"v\":\"remote\"}")), 7);
+    FencedWriter failing = store.fenced(writer.fence(), failingDocumentApplier());
+
+    assertEquals(1, failing.ack(List.of(new Ack(seq, 5))), "the ack must not be held hostage by the applier");
+
+    assertEquals(0, store.outbox().pendingCount(TARGET));
+    assertEquals(5L, store.outbox().list(TARGET, MutationState.ACKED, 10).get(0).serverSeq());
+    assertEquals(List.of("n-1:7:{\"v\":\"remote\"}"), shadows(), "kept for the next page");
+    ApplyFailedException e = assertThrows(ApplyFailedException.class, () -> failing.applyPage(List.of(), 7));
+    assertEquals(7, e.serverSeq());
+    writer.applyPage(List.of(), 7);
+    assertEquals("{\"v\":\"remote\"}", doc("n-1"));
+  }
+
+  @Test
+  void quarantine_whoseReleasedShadowFailsToApply_isCommittedAndTheShadowKept() {
+    long seq = put("n-1", "{\"v\":\"local\"}");
+    writer.applyPage(List.of(remote(7, "n-1", "{\"v\":\"remote\"}")), 7);
+
+    assertTrue(store.fenced(writer.fence(), failingDocumentApplier()).quarantine(seq, "validation_error", "no"));
+
+    assertEquals(1, store.outbox().quarantinedCount(TARGET));
+    assertEquals(1, shadows().size());
+    assertEquals(0, store.targets().state(TARGET).totalApplied());
+    writer.applyPage(List.of(), 7);
+    assertEquals("{\"v\":\"remote\"}", doc("n-1"));
+  }
+
+  @Test
   void applyPage_withAnotherApplierThanTheTargetWasSetUpWith_isRefused() {
     writer.applyPage(Fixtures.page(1, 1), 1);
     MutationApplier host = (ctx, m) -> { };
@@ -234,6 +265,20 @@ class FencedWriterApplyPageTest {
     assertEquals("page must be in strictly increasing serverSeq order, but page[1] has serverSeq 2 after 2",
         e.getMessage());
     assertEquals(before, Snapshot.of(store));
+  }
+
+  private static MutationApplier failingDocumentApplier() {
+    return new MutationApplier() {
+      @Override
+      public void apply(ApplyContext ctx, RemoteMutation m) {
+        throw new IllegalStateException("host table is full");
+      }
+
+      @Override
+      public String id() {
+        return DocumentApplier.ID;
+      }
+    };
   }
 
   private long put(String key, String payload) {

@@ -9,12 +9,15 @@ import dev.ferry.store.StoreException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies one pulled page and advances the cursor, inside the caller's fenced write transaction.
@@ -30,6 +33,9 @@ public final class PageApplier {
           + " total_pulled = total_pulled + ?3, total_applied = total_applied + ?4 WHERE target = ?5";
   private static final String COUNT_APPLIED =
       "UPDATE ferry_targets SET total_applied = total_applied + ?1 WHERE target = ?2";
+
+  private static final Logger LOG = LoggerFactory.getLogger(PageApplier.class);
+  private static final String RELEASE_SAVEPOINT = "ferry_release";
 
   private final MutationApplier applier;
   private final String replicaId;
@@ -126,6 +132,10 @@ public final class PageApplier {
    * applies the winners. Skipped (left for the next page's sweep) when the target is bound to a
    * different applier, so an ack never fails for that.
    *
+   * <p>Runs under a savepoint: when the applier throws, the release is undone and the shadows stay
+   * for the next page, which applies them or reports the failure on the pull side. The caller's
+   * ack, quarantine or drop still commits; failing it would push the same batch forever.
+   *
    * @return how many shadows were applied
    */
   public int release(Tx tx, String target, Collection<EntityKey> keys) throws SQLException {
@@ -144,8 +154,18 @@ public final class PageApplier {
     if (boundId != null && !boundId.equals(applier.id())) {
       return 0;
     }
-    List<RemoteMutation> winners = Protection.resolve(tx, target, keys);
-    runApplier(tx, target, winners);
+    execute(tx, "SAVEPOINT " + RELEASE_SAVEPOINT);
+    List<RemoteMutation> winners;
+    try {
+      winners = Protection.resolve(tx, target, keys);
+      runApplier(tx, target, winners);
+    } catch (ApplyFailedException e) {
+      execute(tx, "ROLLBACK TO " + RELEASE_SAVEPOINT);
+      execute(tx, "RELEASE " + RELEASE_SAVEPOINT);
+      LOG.warn("released shadows of target {} stay shadowed for the next page: {}", target, e.getMessage(), e);
+      return 0;
+    }
+    execute(tx, "RELEASE " + RELEASE_SAVEPOINT);
     if (!winners.isEmpty()) {
       PreparedStatement count = tx.statement(COUNT_APPLIED);
       count.setLong(1, winners.size());
@@ -153,6 +173,12 @@ public final class PageApplier {
       count.executeUpdate();
     }
     return winners.size();
+  }
+
+  private static void execute(Tx tx, String sql) throws SQLException {
+    try (Statement s = tx.connection().createStatement()) {
+      s.execute(sql);
+    }
   }
 
   private void bindOrCheckApplier(Tx tx, String target, @Nullable String boundId) throws SQLException {
