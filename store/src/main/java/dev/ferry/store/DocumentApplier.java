@@ -11,6 +11,11 @@ import java.util.List;
  * null}). A write older in server order than what a document holds is ignored. {@code updated_at}
  * is the server's accept time of the write that set it.
  *
+ * <p>One target at most uses it: documents are keyed by (project, entity, entity_key) alone and
+ * ordered by server seq, which only compares within one server. A page or {@link
+ * TargetStore#bindApplier} that would set a second target up with it is refused ({@link
+ * StoreException.Kind#APPLIER_MISMATCH}); give other targets an applier of their own.
+ *
  * <p>Any other op fails the page ({@link ApplyFailedException}) instead of being dropped
  * silently: a host with its own ops needs its own applier. Stateless and thread-safe.
  */

@@ -19,8 +19,8 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * The simple synced document store ({@code ferry_documents}) that {@link DocumentApplier} fills:
- * local writes that record their mutation in the same transaction, and reads. Documents are shared
- * by all targets. Thread-safe.
+ * local writes that record their mutation in the same transaction, and reads. Documents follow
+ * one target (the one set up with {@link DocumentApplier}). Thread-safe.
  */
 public final class Documents {
 

@@ -30,7 +30,10 @@ public sealed class StoreException extends RuntimeException
     LEASE_LOST,
     /** The host's applier threw; the page was rolled back: {@link ApplyFailedException}. */
     APPLY_FAILED,
-    /** The target was set up with a different applier than the one given. */
+    /**
+     * The target was set up with a different applier than the one given, or the document applier
+     * was given for a second target ({@code ferry_documents} follows one target).
+     */
     APPLIER_MISMATCH,
     /** The store was closed. */
     CLOSED,

@@ -2,6 +2,7 @@ package dev.ferry.store;
 
 import dev.ferry.store.internal.Checks;
 import dev.ferry.store.internal.Db;
+import dev.ferry.store.internal.DocumentSql;
 import dev.ferry.store.internal.TargetDao;
 import java.util.Collections;
 import java.util.Objects;
@@ -106,11 +107,15 @@ public final class TargetStore {
   /**
    * Records which applier the target is set up with, replacing any earlier one. Use it when an
    * applier's id changed on purpose; pages applied with another id are refused.
+   *
+   * @throws StoreException {@code APPLIER_MISMATCH} when binding {@link DocumentApplier#ID} while
+   *     another target is set up with it: {@code ferry_documents} follows one target
    */
   public void bindApplier(String target, String applierId) {
     Checks.text(target, "target");
     Checks.text(applierId, "applierId");
     db.write("binding the applier of target " + target, tx -> {
+      DocumentSql.checkOneTarget(tx, target, applierId);
       TargetDao dao = tx.handle().attach(TargetDao.class);
       dao.ensure(target);
       dao.bindApplier(target, applierId);

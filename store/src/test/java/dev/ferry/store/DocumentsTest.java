@@ -10,10 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +47,28 @@ class DocumentsTest {
     PendingMutation m = store.outbox().pending(TARGET, 0, 10, Set.of()).get(0);
     assertEquals(seq, m.seq());
     assertEquals("{\"t\":1}", m.payloadJson());
+  }
+
+  @Test
+  void documentApplier_onASecondTarget_isRefusedBecauseTwoServersSeqsDoNotCompare() {
+    FencedWriter cloud = store.fenced(Fixtures.lease(store), new DocumentApplier());
+    cloud.applyPage(List.of(Fixtures.remote(5, "n-1", "{\"from\":\"cloud\"}")), 5);
+    Fence backupFence = store.leases().acquire("backup", "me", Duration.ofMinutes(1)).fence();
+    String before = Snapshot.of(store);
+
+    StoreException page = assertThrows(StoreException.class, () -> store.fenced(backupFence, new DocumentApplier())
+        .applyPage(List.of(Fixtures.remote(9, "n-1", "{\"from\":\"backup\"}")), 9));
+    assertEquals(StoreException.Kind.APPLIER_MISMATCH, page.kind());
+    assertTrue(page.getMessage().contains("ferry_documents already follows target cloud"), page.getMessage());
+    StoreException bind = assertThrows(StoreException.class,
+        () -> store.targets().bindApplier("backup", DocumentApplier.ID));
+    assertEquals(StoreException.Kind.APPLIER_MISMATCH, bind.kind());
+    assertEquals(before, Snapshot.of(store));
+
+    MutationApplier host = (ctx, m) -> { };
+    assertEquals(9, store.fenced(backupFence, host).applyPage(List.of(Fixtures.remote(9, "n-1", "{}")), 9).cursor());
+    store.targets().bindApplier(TARGET, DocumentApplier.ID);
+    assertEquals("{\"from\":\"cloud\"}", documents.get("notes", "note", "n-1").orElseThrow().payloadJson());
   }
 
   @Test
@@ -80,7 +104,7 @@ class DocumentsTest {
   }
 
   @Test
-  void documentApplier_lastWriterByServerOrder_withTombstones() {
+  void documentApplier_lastWriterByServerOrder_withTombstones() throws Exception {
     FencedWriter w = store.fenced(Fixtures.lease(store), new DocumentApplier());
     w.applyPage(List.of(Fixtures.remote(1, "a", "{\"v\":1}"), Fixtures.remote(2, "b", "{\"v\":1}"),
         Fixtures.remoteDelete(3, "a")), 3);
@@ -89,10 +113,23 @@ class DocumentsTest {
     assertEquals(2L, documents.get("notes", "note", "a").orElseThrow().updatedAtMillis(), "the server's accept time");
 
     // A write older in server order than what a document holds is ignored, even if it arrives later
-    // (here: through a page of a second target sharing the documents).
-    FencedWriter backup = store.fenced(store.leases().acquire("backup", "me", Duration.ofMinutes(1)).fence(),
-        new DocumentApplier());
-    backup.applyPage(List.of(Fixtures.remote(2, "a", "{\"v\":\"stale\"}")), 2);
+    // (here: handed to the applier directly, as a released shadow would be).
+    store.jdbi().useTransaction(h -> new DocumentApplier().applyAll(new ApplyContext() {
+      @Override
+      public Handle handle() {
+        return h;
+      }
+
+      @Override
+      public Connection connection() {
+        return h.getConnection();
+      }
+
+      @Override
+      public String target() {
+        return TARGET;
+      }
+    }, List.of(Fixtures.remote(2, "a", "{\"v\":\"stale\"}"))));
     assertTrue(documents.get("notes", "note", "a").orElseThrow().deleted());
 
     w.applyPage(List.of(Fixtures.remote(4, "a", "{\"v\":\"back\"}")), 4);

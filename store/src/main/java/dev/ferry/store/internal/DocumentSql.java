@@ -1,12 +1,17 @@
 package dev.ferry.store.internal;
 
 import dev.ferry.store.Document;
+import dev.ferry.store.DocumentApplier;
+import dev.ferry.store.StoreException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.jspecify.annotations.Nullable;
 
-/** The SQL of {@code ferry_documents}: remote applies, local writes and reads. */
+/**
+ * The SQL of {@code ferry_documents}: remote applies, local writes and reads, and the rule that
+ * one target at most fills it.
+ */
 public final class DocumentSql {
 
   /** What a tombstone's payload reads as. */
@@ -39,7 +44,34 @@ public final class DocumentSql {
       "SELECT " + COLUMNS + " FROM ferry_documents ORDER BY project, entity, entity_key";
   public static final String COUNT = "SELECT count(*) FROM ferry_documents";
 
+  private static final String OTHER_TARGET =
+      "SELECT target FROM ferry_targets WHERE applier_id = ? AND target <> ? ORDER BY target LIMIT 1";
+
   private DocumentSql() {}
+
+  /**
+   * Refuses to set {@code target} up with the document applier when another target already is.
+   * Documents are keyed without a target and ordered by server seq, and two servers' seqs do not
+   * compare: a second target's writes would win or lose at random.
+   *
+   * @throws StoreException {@code APPLIER_MISMATCH} naming the target that has the documents
+   */
+  public static void checkOneTarget(Tx tx, String target, String applierId) throws SQLException {
+    if (!DocumentApplier.ID.equals(applierId)) {
+      return;
+    }
+    PreparedStatement ps = tx.statement(OTHER_TARGET);
+    ps.setString(1, DocumentApplier.ID);
+    ps.setString(2, target);
+    try (ResultSet rs = ps.executeQuery()) {
+      if (rs.next()) {
+        throw new StoreException(StoreException.Kind.APPLIER_MISMATCH,
+            "target " + target + " cannot use the document applier: ferry_documents already follows target "
+                + rs.getString(1) + ", and documents are ordered by one server's seqs (another server's do not"
+                + " compare); give " + target + " an applier of its own");
+      }
+    }
+  }
 
   /** Binds a write of {@code op}'s effect; {@code serverSeq} is skipped for {@link #PUT_LOCAL}. */
   public static void bind(PreparedStatement ps, String project, String entity, String key, boolean delete,

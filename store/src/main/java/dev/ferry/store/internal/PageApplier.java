@@ -184,6 +184,7 @@ public final class PageApplier {
   private void bindOrCheckApplier(Tx tx, String target, @Nullable String boundId) throws SQLException {
     String id = applier.id();
     if (boundId == null) {
+      DocumentSql.checkOneTarget(tx, target, id);
       PreparedStatement bind = tx.statement(BIND_APPLIER);
       bind.setString(1, id);
       bind.setString(2, target);
