@@ -62,6 +62,14 @@ public final class SyncStore implements AutoCloseable {
    * Opens the store on the host's Jdbi, which must reach a SQLite database file. The store borrows
    * two connections from it while open and leaves the Jdbi's configuration alone; install {@link
    * ImmediateTransactionHandler} on it yourself and give its connections a {@code busy_timeout}.
+   *
+   * <p>The Jdbi must hand out distinct connections, at least 3 at once (the store's two and one
+   * for the host): a store sharing the host's connection would make its fenced writes part of the
+   * host's transactions. Checked at open, before anything is written.
+   *
+   * @throws StoreException {@code CANNOT_OPEN} when the Jdbi hands out one connection twice (a Jdbi
+   *     made from a single {@code Connection}) or cannot give 3 at once (a pool of 1 or 2),
+   *     {@code NOT_A_DATABASE} when it does not reach SQLite, and the kinds of {@link #open(Path)}
    */
   public static SyncStore open(Jdbi hostJdbi) {
     return open(hostJdbi, StoreConfig.defaults());

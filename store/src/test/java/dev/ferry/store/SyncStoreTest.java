@@ -9,10 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
@@ -160,6 +167,84 @@ class SyncStoreTest {
       try (Handle h = host.open()) {
         assertEquals("wal", h.select("PRAGMA journal_mode").mapTo(String.class).one());
       }
+    }
+  }
+
+  @Test
+  void open_hostJdbiOnASingleConnection_isRefusedBeforeTouchingTheFile() throws Exception {
+    Path file = dir.resolve("host.db");
+    try (Connection only = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+      Jdbi host = Jdbi.create(only);
+      StoreException e = assertThrows(StoreException.class, () -> SyncStore.open(host));
+      assertEquals(StoreException.Kind.CANNOT_OPEN, e.kind());
+      assertTrue(e.getMessage().contains("the same connection"), e.getMessage());
+      assertEquals(0, (int) host.withHandle(h ->
+          h.select("SELECT count(*) FROM sqlite_master WHERE name LIKE 'ferry_%'").mapTo(Integer.class).one()));
+    }
+  }
+
+  @Test
+  void open_hostJdbiWithAPoolTooSmallForTheStoreAndTheHost_isRefusedClearly() {
+    for (int size = 1; size <= 2; size++) {
+      Jdbi host = Jdbi.create(new TinyPool("jdbc:sqlite:" + dir.resolve("host.db"), size));
+      StoreException e = assertThrows(StoreException.class, () -> SyncStore.open(host), "pool of " + size);
+      assertEquals(StoreException.Kind.CANNOT_OPEN, e.kind());
+      assertTrue(e.getMessage().contains("at least 3 connections"), e.getMessage());
+    }
+    try (SyncStore store = SyncStore.open(Jdbi.create(new TinyPool("jdbc:sqlite:" + dir.resolve("host.db"), 3)))) {
+      Fixtures.record(store, Fixtures.note("a", "{}"));
+      assertEquals(1, store.outbox().pendingCount(Fixtures.TARGET));
+    }
+  }
+
+  @Test
+  void storeWrite_whenTheHostOpenedATransactionOnTheStoresConnection_isRefusedInsteadOfJoined() throws Exception {
+    List<Connection> handedOut = new CopyOnWriteArrayList<>();
+    String url = "jdbc:sqlite:" + dir.resolve("host.db");
+    Jdbi host = Jdbi.create(() -> {
+      Connection c = DriverManager.getConnection(url);
+      handedOut.add(c);
+      return c;
+    });
+    try (SyncStore store = SyncStore.open(host)) {
+      Connection storeWriter = handedOut.get(0);
+      storeWriter.setAutoCommit(false);
+      StoreException e = assertThrows(StoreException.class,
+          () -> store.leases().acquire(Fixtures.TARGET, "me", Duration.ofSeconds(30)));
+      assertTrue(e.getMessage().contains("already in a transaction"), e.getMessage());
+      storeWriter.rollback();
+      storeWriter.setAutoCommit(true);
+      assertTrue(store.leases().acquire(Fixtures.TARGET, "me", Duration.ofSeconds(30)).isHeldBy("me"));
+    }
+  }
+
+  /** A host pool of {@code size} connections that refuses, after a short wait, to hand out more. */
+  private static final class TinyPool implements ConnectionFactory {
+    private final String url;
+    private final Semaphore permits;
+
+    TinyPool(String url, int size) {
+      this.url = url;
+      this.permits = new Semaphore(size);
+    }
+
+    @Override
+    public Connection openConnection() throws SQLException {
+      try {
+        if (!permits.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+          throw new SQLException("pool exhausted: every connection is in use");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted", e);
+      }
+      return DriverManager.getConnection(url);
+    }
+
+    @Override
+    public void closeConnection(Connection c) throws SQLException {
+      c.close();
+      permits.release();
     }
   }
 

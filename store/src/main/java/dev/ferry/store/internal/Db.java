@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -61,13 +62,16 @@ public final class Db implements AutoCloseable {
     Handle w = null;
     Handle r = null;
     try {
-      w = openHandle(internal);
+      w = openHandle(internal, "first");
+      r = openHandle(internal, "second");
+      if (pool == null) {
+        checkHostConnections(hostJdbi, w, r);
+      }
       enableWal(w);
       this.writer = w;
+      this.reader = r;
       this.replicaId = write("opening " + description,
           tx -> Schema.migrate(tx, description, config.random()));
-      r = openHandle(internal);
-      this.reader = r;
     } catch (RuntimeException e) {
       closeQuietly(r);
       closeQuietly(w);
@@ -139,11 +143,14 @@ public final class Db implements AutoCloseable {
     return ds;
   }
 
-  private Handle openHandle(Jdbi internal) {
+  private Handle openHandle(Jdbi internal, String which) {
     Handle h;
     try {
       h = internal.open();
     } catch (RuntimeException e) {
+      if (pool == null) {
+        throw tooFewHostConnections("its " + which + " connection", e);
+      }
       throw SqliteErrors.translate(e, "opening " + description);
     }
     try {
@@ -167,6 +174,55 @@ public final class Db implements AutoCloseable {
             StoreException.Kind.NOT_A_DATABASE, description + " is not reachable as SQLite: " + e.getMessage(), e);
       }
       throw SqliteErrors.translate(e, "opening " + description);
+    }
+  }
+
+  /**
+   * The store keeps two of the host's connections for as long as it is open, and must never share
+   * one with the host: its fenced writes would join (and roll back with) the host's transaction.
+   * Checked before anything is written, with a third connection standing in for the host's own.
+   */
+  private void checkHostConnections(Jdbi host, Handle w, Handle r) {
+    SQLiteConnection writerConnection = sqlite(w);
+    SQLiteConnection readerConnection = sqlite(r);
+    if (writerConnection == readerConnection) {
+      throw new StoreException(StoreException.Kind.CANNOT_OPEN,
+          "the host's Jdbi handed out the same connection twice (a Jdbi made from a single Connection?);"
+              + " the store needs connections of its own, or its writes would join the host's transactions:"
+              + " open it on a Jdbi over a DataSource or pool with at least 3 connections");
+    }
+    Handle probe;
+    try {
+      probe = host.open();
+    } catch (RuntimeException e) {
+      throw tooFewHostConnections("a connection for the host besides its own two", e);
+    }
+    try {
+      SQLiteConnection hostConnection = sqlite(probe);
+      if (hostConnection == writerConnection || hostConnection == readerConnection) {
+        throw new StoreException(StoreException.Kind.CANNOT_OPEN,
+            "the host's Jdbi hands the host the same connection the store holds; the store's writes would"
+                + " join the host's transactions: open it on a Jdbi over a DataSource or pool with at least"
+                + " 3 distinct connections");
+      }
+    } finally {
+      closeQuietly(probe);
+    }
+  }
+
+  private StoreException tooFewHostConnections(String what, RuntimeException cause) {
+    return new StoreException(StoreException.Kind.CANNOT_OPEN,
+        "the host's Jdbi could not give the store " + what + " (" + SqliteErrors.rootMessage(cause) + "); the"
+            + " store holds two of the host's connections while open, so the host's pool needs at least 3"
+            + " connections (more if the host keeps several busy)", cause);
+  }
+
+  private SQLiteConnection sqlite(Handle h) {
+    try {
+      return h.getConnection().unwrap(SQLiteConnection.class);
+    } catch (SQLException e) {
+      throw new StoreException(
+          StoreException.Kind.NOT_A_DATABASE, description + " is not reachable as SQLite: " + e.getMessage(), e);
     }
   }
 
@@ -210,6 +266,13 @@ public final class Db implements AutoCloseable {
     writeLock.lock();
     try {
       ensureOpen();
+      if (writer.isInTransaction()) {
+        // Only possible when the host's Jdbi lets the host reach the store's connection; joining
+        // would make this write part of the host's commit or rollback.
+        throw new StoreException(StoreException.Kind.INTERNAL,
+            what + " refused: the store's writer connection is already in a transaction the store did not"
+                + " begin; is the host using a connection the store holds?");
+      }
       return writer.inTransaction(h -> work.run(new Tx(h, writerStatements, config)));
     } catch (StoreBusyException e) {
       // The handler gave up on BEGIN IMMEDIATE; say which operation it was.

@@ -76,7 +76,8 @@ public final class SqliteErrors {
     return null;
   }
 
-  private static String rootMessage(Throwable t) {
+  /** The message of the SQL failure in {@code t}'s cause chain, else of {@code t}. */
+  public static String rootMessage(Throwable t) {
     SQLException sql = findSql(t);
     Throwable source = sql != null ? sql : t;
     String message = source.getMessage();
