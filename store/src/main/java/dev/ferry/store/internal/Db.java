@@ -294,16 +294,7 @@ public final class Db implements AutoCloseable {
       ensureOpen();
       for (int attempt = 0; ; attempt++) {
         try {
-          execute(reader.getConnection(), "BEGIN");
-          T result;
-          try {
-            result = work.run(new Tx(reader, readerStatements, config));
-          } catch (Exception | Error e) {
-            rollbackQuietly(reader.getConnection(), e);
-            throw e;
-          }
-          execute(reader.getConnection(), "COMMIT");
-          return result;
+          return readOnce(work);
         } catch (Exception e) {
           if (!SqliteErrors.isBusy(e) || attempt >= config.lockRetries()) {
             throw SqliteErrors.translate(e, what);
@@ -313,6 +304,24 @@ public final class Db implements AutoCloseable {
       }
     } finally {
       readLock.unlock();
+    }
+  }
+
+  /**
+   * One read transaction. Whatever fails after {@code BEGIN}, the work or the {@code COMMIT} (a
+   * deferred constraint, say), is rolled back: a reader left in its transaction would pin the WAL
+   * and fail every later read.
+   */
+  private <T> T readOnce(Work<T> work) throws Exception {
+    Connection c = reader.getConnection();
+    execute(c, "BEGIN");
+    try {
+      T result = work.run(new Tx(reader, readerStatements, config));
+      execute(c, "COMMIT");
+      return result;
+    } catch (Exception | Error e) {
+      rollbackQuietly(c, e);
+      throw e;
     }
   }
 
