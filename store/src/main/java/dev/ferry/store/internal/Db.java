@@ -44,7 +44,9 @@ public final class Db implements AutoCloseable {
   private final StoreConfig config;
   private final String description;
   private final Jdbi hostJdbi;
-  private final Handle writer;
+  private final Jdbi internal;
+  /** Replaced when a failed write leaves it unusable; guarded by {@link #writeLock}. */
+  private Handle writer;
   private final Handle reader;
   private final StatementCache writerStatements = new StatementCache();
   private final StatementCache readerStatements = new StatementCache();
@@ -59,6 +61,7 @@ public final class Db implements AutoCloseable {
     this.pool = pool;
     this.description = description;
     this.hostJdbi = hostJdbi;
+    this.internal = internal;
     Handle w = null;
     Handle r = null;
     try {
@@ -273,7 +276,12 @@ public final class Db implements AutoCloseable {
             what + " refused: the store's writer connection is already in a transaction the store did not"
                 + " begin; is the host using a connection the store holds?");
       }
-      return writer.inTransaction(h -> work.run(new Tx(h, writerStatements, config)));
+      try {
+        return writer.inTransaction(h -> work.run(new Tx(h, writerStatements, config)));
+      } catch (Exception e) {
+        recoverWriter(e);
+        throw e;
+      }
     } catch (StoreBusyException e) {
       // The handler gave up on BEGIN IMMEDIATE; say which operation it was.
       throw new StoreBusyException(what + " failed: " + e.getMessage(), e.getCause() != null ? e.getCause() : e);
@@ -281,6 +289,41 @@ public final class Db implements AutoCloseable {
       throw SqliteErrors.translate(e, what);
     } finally {
       writeLock.unlock();
+    }
+  }
+
+  /**
+   * After a failed write, makes sure the long-lived writer is out of any transaction: the handler
+   * has rolled back, but if its {@code ROLLBACK} failed, or the work (a host applier) closed the
+   * connection or managed the transaction itself, the writer would hold the write lock or refuse
+   * every later write. Such a writer is closed and replaced.
+   */
+  private void recoverWriter(Exception failure) {
+    try {
+      Connection c = writer.getConnection();
+      if (!c.isClosed() && c.getAutoCommit()) {
+        try {
+          execute(c, "ROLLBACK");
+          LOG.warn("a failed write left a transaction open on the store's writer connection; rolled it back");
+          return;
+        } catch (SQLException e) {
+          if (String.valueOf(e.getMessage()).contains("no transaction is active")) {
+            return;
+          }
+          failure.addSuppressed(e);
+        }
+      }
+    } catch (SQLException e) {
+      failure.addSuppressed(e);
+    }
+    LOG.warn("the store's writer connection is unusable after a failed write; opening a new one", failure);
+    writerStatements.closeAll();
+    closeQuietly(writer);
+    try {
+      writer = openHandle(internal, "writer");
+    } catch (RuntimeException e) {
+      // The closed handle stays; the next write fails and tries again.
+      failure.addSuppressed(e);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.ferry.store.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,6 +35,41 @@ class DbTest {
       assertTrue(e.getMessage().contains("FOREIGN KEY"), e.getMessage());
 
       assertEquals(0, (int) db.read("counting", tx -> count(tx, "SELECT count(*) FROM child")), "rolled back");
+    }
+  }
+
+  @Test
+  void write_thatBreaksTheWriterConnection_leavesAFreshWriterForTheNextWrite() {
+    try (Db db = Db.open(dir.resolve("app.db"), StoreConfig.defaults())) {
+      IllegalStateException boom = new IllegalStateException("applier closed the connection");
+      StoreException e = assertThrows(StoreException.class, () -> db.write("breaking the writer", tx -> {
+        tx.connection().close();
+        throw boom;
+      }));
+      assertSame(boom, e.getCause());
+
+      assertEquals(1, (int) db.write("writing again", tx -> {
+        execute(tx, "CREATE TABLE t (v INTEGER)");
+        execute(tx, "INSERT INTO t VALUES (1)");
+        return count(tx, "SELECT count(*) FROM t");
+      }));
+    }
+  }
+
+  @Test
+  void write_thatLeavesTheWriterInATransaction_leavesAFreshWriterForTheNextWrite() {
+    try (Db db = Db.open(dir.resolve("app.db"), StoreConfig.defaults())) {
+      assertThrows(StoreException.class, () -> db.write("leaving a transaction open", tx -> {
+        execute(tx, "COMMIT");
+        tx.connection().setAutoCommit(false);
+        throw new IllegalStateException("applier managed the transaction itself");
+      }));
+
+      db.write("writing again", tx -> {
+        execute(tx, "CREATE TABLE t (v INTEGER)");
+        return null;
+      });
+      assertEquals(0, (int) db.read("reading what the writer committed", tx -> count(tx, "SELECT count(*) FROM t")));
     }
   }
 
