@@ -68,14 +68,25 @@ public final class StoreConfig {
     return maxPayloadBytes;
   }
 
-  /** How long SQLite itself waits for a lock held by another connection before reporting busy. */
+  /**
+   * How long SQLite waits for a lock held by another connection before reporting busy, on the
+   * host connections the store opens and the store's reader.
+   *
+   * <p>The store's writer (lease, acks, pages, cycle records: the sync side) waits just as long in
+   * all, {@code busyTimeout × (lockRetries + 1)}, but in slices of 250 ms (longer only if the
+   * bound needs more than 101 of them), checking the thread's interrupt flag between slices: SQLite's
+   * own wait ignores interrupts, so a sync thread being stopped gives up within one slice with
+   * {@link StoreException.Kind#INTERRUPTED} instead of blocking for the whole bound (20 s with the
+   * defaults).
+   */
   public Duration busyTimeout() {
     return busyTimeout;
   }
 
   /**
    * How many more times the store tries a lock that stayed busy through a whole {@link
-   * #busyTimeout()} before it throws {@link StoreBusyException}.
+   * #busyTimeout()} before it throws {@link StoreBusyException} (the writer's total; see {@link
+   * #busyTimeout()}).
    */
   public int lockRetries() {
     return lockRetries;

@@ -3,6 +3,7 @@ package dev.ferry.store;
 import static dev.ferry.store.Fixtures.TARGET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -112,11 +113,46 @@ class ContentionTest {
       StoreBusyException e = assertThrows(StoreBusyException.class,
           () -> store.leases().acquire(TARGET, "me", Duration.ofSeconds(10)));
       assertTrue(e.getMessage().contains("acquiring the lease of target cloud failed"), e.getMessage());
-      assertTrue(e.getMessage().contains("2 busy timeouts of 1000 ms"), e.getMessage());
+      // 2 s in all, waited in slices so an interrupt is noticed.
+      assertTrue(e.getMessage().contains("8 busy timeouts of 250 ms"), e.getMessage());
       assertEquals(0, store.outbox().pendingCount(TARGET), "WAL readers are not blocked by a writer");
       try (Statement s = holder.createStatement()) {
         s.execute("ROLLBACK");
       }
+      assertTrue(store.leases().acquire(TARGET, "me", Duration.ofSeconds(10)).isHeldBy("me"));
+    }
+  }
+
+  @Test
+  void storeWrite_waitingForALockHeldElsewhere_givesUpPromptlyWhenInterrupted() throws Exception {
+    // One attempt of a whole minute: without slicing, SQLite's busy wait would ignore the interrupt.
+    StoreConfig patient = StoreConfig.builder().busyTimeout(Duration.ofMinutes(1)).lockRetries(0).build();
+    Path file = dir.resolve("app.db");
+    try (SyncStore store = SyncStore.open(file, patient);
+        Connection holder = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+      try (Statement s = holder.createStatement()) {
+        s.execute("BEGIN IMMEDIATE");
+      }
+      Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+      AtomicBoolean stillInterrupted = new AtomicBoolean();
+      Thread sync = new Thread(() -> {
+        try {
+          store.leases().acquire(TARGET, "me", Duration.ofSeconds(10));
+        } catch (Throwable e) {
+          failures.add(e);
+          stillInterrupted.set(Thread.currentThread().isInterrupted());
+        }
+      }, "sync");
+      sync.start();
+      sync.interrupt();
+      sync.join(TimeUnit.SECONDS.toMillis(30));
+      try (Statement s = holder.createStatement()) {
+        s.execute("ROLLBACK");
+      }
+      assertFalse(sync.isAlive(), "still waiting for the lock 30 s after the interrupt");
+      StoreException e = assertInstanceOf(StoreException.class, failures.poll());
+      assertEquals(StoreException.Kind.INTERRUPTED, e.kind(), e.getMessage());
+      assertTrue(stillInterrupted.get(), "the interrupt flag is restored");
       assertTrue(store.leases().acquire(TARGET, "me", Duration.ofSeconds(10)).isHeldBy("me"));
     }
   }

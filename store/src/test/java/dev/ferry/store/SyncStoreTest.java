@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -167,6 +169,37 @@ class SyncStoreTest {
       try (Handle h = host.open()) {
         assertEquals("wal", h.select("PRAGMA journal_mode").mapTo(String.class).one());
       }
+    }
+  }
+
+  @Test
+  void close_onHostJdbi_returnsTheHostsConnectionsWithTheirBusyTimeout() throws Exception {
+    String url = "jdbc:sqlite:" + dir.resolve("host.db");
+    List<Connection> handedOut = new CopyOnWriteArrayList<>();
+    Jdbi host = Jdbi.create(new ConnectionFactory() {
+      @Override
+      public Connection openConnection() throws SQLException {
+        Connection c = DriverManager.getConnection(url);
+        try (Statement s = c.createStatement()) {
+          s.execute("PRAGMA busy_timeout = 7000");
+        }
+        handedOut.add(c);
+        return c;
+      }
+
+      @Override
+      public void closeConnection(Connection c) {
+        // Kept open, as a pool would, so the test can look at what the store handed back.
+      }
+    });
+    SyncStore.open(host).close();
+    assertTrue(handedOut.size() >= 2);
+    for (Connection c : handedOut) {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA busy_timeout")) {
+        rs.next();
+        assertEquals(7000, rs.getInt(1));
+      }
+      c.close();
     }
   }
 

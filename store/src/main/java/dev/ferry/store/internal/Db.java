@@ -65,8 +65,8 @@ public final class Db implements AutoCloseable {
     Handle w = null;
     Handle r = null;
     try {
-      w = openHandle(internal, "first");
-      r = openHandle(internal, "second");
+      w = openHandle(internal, "first", WriterWait.of(config).sliceMillis());
+      r = openHandle(internal, "second", config.busyTimeout().toMillis());
       if (pool == null) {
         checkHostConnections(hostJdbi, w, r);
       }
@@ -126,9 +126,10 @@ public final class Db implements AutoCloseable {
     return new Db(config, "the host's SQLite database", configure(internal, config), hostJdbi, null);
   }
 
+  /** Only the writer begins transactions through the handler; the reader issues its own BEGIN. */
   private static Jdbi configure(Jdbi internal, StoreConfig config) {
     internal.installPlugin(new SqlObjectPlugin());
-    internal.setTransactionHandler(new ImmediateTransactionHandler(config.lockRetries()));
+    internal.setTransactionHandler(new ImmediateTransactionHandler(WriterWait.of(config).retries()));
     return internal;
   }
 
@@ -146,7 +147,7 @@ public final class Db implements AutoCloseable {
     return ds;
   }
 
-  private Handle openHandle(Jdbi internal, String which) {
+  private Handle openHandle(Jdbi internal, String which, long busyTimeoutMillis) {
     Handle h;
     try {
       h = internal.open();
@@ -165,7 +166,8 @@ public final class Db implements AutoCloseable {
         try (ResultSet rs = s.executeQuery("SELECT sqlite_version()")) {
           rs.next();
         }
-        s.execute("PRAGMA busy_timeout = " + config.busyTimeout().toMillis());
+        // Through sqlite-jdbc, so the connection reports the timeout it really has.
+        c.unwrap(SQLiteConnection.class).setBusyTimeout((int) busyTimeoutMillis);
         s.execute("PRAGMA synchronous = NORMAL");
         s.execute("PRAGMA foreign_keys = ON");
       }
@@ -320,7 +322,7 @@ public final class Db implements AutoCloseable {
     writerStatements.closeAll();
     closeQuietly(writer);
     try {
-      writer = openHandle(internal, "writer");
+      writer = openHandle(internal, "writer", WriterWait.of(config).sliceMillis());
     } catch (RuntimeException e) {
       // The closed handle stays; the next write fails and tries again.
       failure.addSuppressed(e);
