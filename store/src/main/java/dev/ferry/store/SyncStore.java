@@ -140,6 +140,10 @@ public final class SyncStore implements AutoCloseable {
    * connection or process commits to the file (host writes included) and never for the store's
    * own writes. Compare successive values, and {@link Outbox#highestSeq()}, to notice writes from
    * other processes cheaply.
+   *
+   * <p>Never waits: while the store is writing (a page being applied, say), it returns the value
+   * it read last, and a commit made by someone else meanwhile shows in the first call after that
+   * write. Values only mean something compared with each other.
    */
   public long dataVersion() {
     return db.dataVersion();

@@ -18,7 +18,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.ConnectionFactory;
@@ -290,6 +292,36 @@ class SyncStoreTest {
       assertEquals(v0, store.dataVersion(), "the store's own writes");
       Fixtures.record(store, Fixtures.note("a", "{}"));
       assertNotEquals(v0, store.dataVersion(), "a host commit");
+    }
+  }
+
+  @Test
+  void dataVersion_whileAPageIsBeingApplied_answersAtOnceAndShowsEarlierCommitsAfterwards() throws Exception {
+    try (SyncStore store = Fixtures.open(dir, new TestClock())) {
+      Fence fence = Fixtures.lease(store);
+      long before = store.dataVersion();
+      Fixtures.record(store, Fixtures.note("a", "{}"));
+      CountDownLatch applying = new CountDownLatch(1);
+      CountDownLatch finish = new CountDownLatch(1);
+      MutationApplier blocking = (ctx, m) -> {
+        applying.countDown();
+        if (!finish.await(1, TimeUnit.MINUTES)) {
+          throw new IllegalStateException("test never let the page finish");
+        }
+      };
+      CompletableFuture<ApplyResult> page =
+          CompletableFuture.supplyAsync(() -> store.fenced(fence, blocking).applyPage(Fixtures.page(1, 1), 1));
+      try {
+        assertTrue(applying.await(30, TimeUnit.SECONDS));
+        CompletableFuture.supplyAsync(store::dataVersion).get(30, TimeUnit.SECONDS);
+      } finally {
+        finish.countDown();
+      }
+      assertEquals(1, page.get(30, TimeUnit.SECONDS).cursor());
+      long after = store.dataVersion();
+      assertNotEquals(before, after, "the host commit made before the page");
+      store.targets().addPauseReason(Fixtures.TARGET, "user");
+      assertEquals(after, store.dataVersion(), "the store's own writes");
     }
   }
 

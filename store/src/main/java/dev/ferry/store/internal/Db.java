@@ -47,6 +47,9 @@ public final class Db implements AutoCloseable {
   private final Jdbi internal;
   /** Replaced when a failed write leaves it unusable; guarded by {@link #writeLock}. */
   private Handle writer;
+  /** Bumped when the writer is replaced; guarded by {@link #writeLock}. */
+  private int writerGeneration;
+  private volatile long lastDataVersion;
   private final Handle reader;
   private final StatementCache writerStatements = new StatementCache();
   private final StatementCache readerStatements = new StatementCache();
@@ -75,6 +78,7 @@ public final class Db implements AutoCloseable {
       this.reader = r;
       this.replicaId = write("opening " + description,
           tx -> Schema.migrate(tx, description, config.random()));
+      dataVersion();
     } catch (RuntimeException e) {
       closeQuietly(r);
       closeQuietly(w);
@@ -321,6 +325,7 @@ public final class Db implements AutoCloseable {
     LOG.warn("the store's writer connection is unusable after a failed write; opening a new one", failure);
     writerStatements.closeAll();
     closeQuietly(writer);
+    writerGeneration++;
     try {
       writer = openHandle(internal, "writer", WriterWait.of(config).sliceMillis());
     } catch (RuntimeException e) {
@@ -372,16 +377,24 @@ public final class Db implements AutoCloseable {
 
   /**
    * {@code PRAGMA data_version} of the writer connection: it changes whenever another connection
-   * or process commits, and never for the store's own writes.
+   * or process commits, and never for the store's own writes (a connection of its own would see
+   * those too). Never waits for the writer: while a write holds it, the last value read is
+   * returned; a commit made meanwhile by someone else shows in the first call after the write,
+   * since the writer's data version counts every foreign commit it meets. A replaced writer starts
+   * a new range of values, so a replacement never hides a change.
    */
   public long dataVersion() {
-    writeLock.lock();
+    ensureOpen();
+    if (!writeLock.tryLock()) {
+      return lastDataVersion;
+    }
     try {
       ensureOpen();
       PreparedStatement ps = writerStatements.get(writer.getConnection(), "PRAGMA data_version");
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return rs.getLong(1);
+        lastDataVersion = ((long) writerGeneration << 32) | (rs.getLong(1) & 0xFFFF_FFFFL);
+        return lastDataVersion;
       }
     } catch (SQLException e) {
       throw SqliteErrors.translate(e, "reading data_version");
