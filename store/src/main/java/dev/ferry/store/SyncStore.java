@@ -94,8 +94,10 @@ public final class SyncStore implements AutoCloseable {
 
   /**
    * The Jdbi for host transactions: when the store opened the file itself, a Jdbi with {@link
-   * ImmediateTransactionHandler}, the busy timeout, WAL and the SqlObject plugin (one new
-   * connection per handle); when opened on the host's Jdbi, that Jdbi.
+   * ImmediateTransactionHandler}, the busy timeout, WAL and the SqlObject plugin, whose handles
+   * reuse up to 4 idle connections (a closed handle's connection goes back with any transaction it
+   * left open rolled back; beyond 4 idle ones, connections are closed); when opened on the host's
+   * Jdbi, that Jdbi.
    */
   public Jdbi jdbi() {
     return db.hostJdbi();
