@@ -17,7 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Four JVMs contend for one lease on one file. Proves from what they saw and wrote that no two
- * ever held it at once and that the epoch rose by one exactly on each change of owner.
+ * ever held it at once, that the epoch rose by one exactly on each change of owner, that stale
+ * holders did try to write, and that every fenced write that landed was judged at an instant its
+ * epoch was current.
  */
 class LeaseContentionTest {
 
@@ -31,7 +33,8 @@ class LeaseContentionTest {
     Path db = dir.resolve("shared.db");
     try (SyncStore store = SyncStore.open(db)) {
       store.jdbi().useHandle(h -> h.execute(
-          "CREATE TABLE probe (id INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT, epoch INTEGER, seq INTEGER)"));
+          "CREATE TABLE probe (id INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT, epoch INTEGER, seq INTEGER,"
+              + " at INTEGER)"));
     }
     List<Process> processes = new ArrayList<>();
     for (int i = 0; i < WORKERS; i++) {
@@ -44,7 +47,10 @@ class LeaseContentionTest {
 
     // Every grant, as its holder saw it: epoch -> owner, and the store-clock interval it covered:
     // from its first grant to the expiry of its last renewal, or to its release. A grant's store
-    // "now" is exactly expiresAt - TTL.
+    // "now" is exactly expiresAt - TTL. A release's "now" is only known to lie between the readings
+    // before and after the call, so a span is {start, earliest end, last instant a write may have
+    // been judged at}: expiresAt - 1 (the fence needs expires_at > now) or, after a release, the
+    // reading after it.
     Map<Long, String> ownerOfEpoch = new TreeMap<>();
     Map<Long, long[]> spanOfEpoch = new HashMap<>();
     int lost = 0;
@@ -58,10 +64,11 @@ class LeaseContentionTest {
           lost++;
         }
         if (f[0].equals("RELEASED")) {
-          // A release ends the epoch early, at a store "now" no earlier than the printed time,
-          // unless the same owner takes it again (same epoch) later in its log.
-          long epoch = Long.parseLong(f[1]);
-          spanOfEpoch.get(epoch)[1] = Long.parseLong(f[2]);
+          // A release ends the epoch early, unless the same owner takes it again (same epoch)
+          // later in its log.
+          long[] span = spanOfEpoch.get(Long.parseLong(f[1]));
+          span[1] = Long.parseLong(f[2]);
+          span[2] = Long.parseLong(f[3]);
           continue;
         }
         if (!f[0].equals("HELD")) {
@@ -73,8 +80,8 @@ class LeaseContentionTest {
         String previous = ownerOfEpoch.putIfAbsent(epoch, owner);
         assertTrue(previous == null || previous.equals(owner),
             "epoch " + epoch + " was granted to both " + previous + " and " + owner);
-        spanOfEpoch.merge(epoch, new long[] {grantedAt, expiresAt},
-            (a, b) -> new long[] {Math.min(a[0], b[0]), b[1]});
+        spanOfEpoch.merge(epoch, new long[] {grantedAt, expiresAt, expiresAt - 1},
+            (a, b) -> new long[] {Math.min(a[0], b[0]), b[1], b[2]});
       }
     }
 
@@ -91,17 +98,24 @@ class LeaseContentionTest {
     }
 
     // Fenced writes of all processes, in commit order: epochs never go back, each epoch's writes
-    // come from its owner, and the cursor made every probe seq unique and gapless.
+    // come from its owner, the cursor made every probe seq unique and gapless, and each write was
+    // judged at a store "now" inside its epoch's span (a stale write that got through would be
+    // judged after its epoch ended, when the next one had begun).
     List<Map<String, Object>> probes = Jdbi.create("jdbc:sqlite:" + db).withHandle(h ->
-        h.select("SELECT owner, epoch, seq FROM probe ORDER BY id").mapToMap().list());
+        h.select("SELECT owner, epoch, seq, at FROM probe ORDER BY id").mapToMap().list());
     assertTrue(probes.size() > 10, "too few fenced writes: " + probes.size());
+    assertTrue(lost > 0, "no stale holder ever tried to write, so fencing was not exercised");
     long lastEpoch = 0;
     for (int i = 0; i < probes.size(); i++) {
       Map<String, Object> p = probes.get(i);
       long epoch = ((Number) p.get("epoch")).longValue();
+      long at = ((Number) p.get("at")).longValue();
       assertTrue(epoch >= lastEpoch, "a write of epoch " + epoch + " landed after one of epoch " + lastEpoch);
       assertEquals(ownerOfEpoch.get(epoch), p.get("owner"), "write of epoch " + epoch + " by a non-holder");
       assertEquals(i + 1L, ((Number) p.get("seq")).longValue());
+      long[] span = spanOfEpoch.get(epoch);
+      assertTrue(at >= span[0] && at <= span[2], "a write of epoch " + epoch + " was judged at " + at
+          + ", outside the epoch's span " + span[0] + ".." + span[2]);
       lastEpoch = epoch;
     }
     System.out.printf("lease contention: %d epochs, %d probe writes, %d stale writes refused%n",

@@ -1,7 +1,11 @@
 package dev.ferry.store;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -10,10 +14,13 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One contender of {@link LeaseContentionTest}, run in its own JVM. It competes for the lease
  * until its deadline and prints every lease it is granted ({@code HELD epoch expiresAt}); while
- * holding, it applies one-mutation pages whose applier writes a probe row (owner, epoch, seq), so
- * fenced writes of every holder land in one table. Sometimes it releases, sometimes it stalls past
- * its TTL and then tries a write with its stale fence ({@code LOST} when refused).
- * Releases are printed as {@code RELEASED epoch notEarlierThan}.
+ * holding, it applies one-mutation pages whose applier writes a probe row (owner, epoch, seq, at),
+ * so fenced writes of every holder land in one table. {@code at} is the store clock's "now" of the
+ * fenced transaction (the instant its fence check was judged at), so the test can check it against
+ * the epoch's span instead of trusting the writer's word. Sometimes it releases, sometimes it
+ * stalls past its TTL and then tries a write with its stale fence ({@code LOST} when refused).
+ * Releases are printed as {@code RELEASED epoch before after}: the store's release "now" lies
+ * between the two readings taken around the call.
  */
 public final class LeaseWorkerMain {
 
@@ -26,11 +33,12 @@ public final class LeaseWorkerMain {
     String owner = args[1];
     long runMillis = Long.parseLong(args[2]);
     SplittableRandom random = new SplittableRandom(Long.parseLong(args[3]));
+    RecordingClock clock = new RecordingClock();
     MutationApplier probe = new MutationApplier() {
       @Override
       public void apply(ApplyContext ctx, RemoteMutation m) {
-        ctx.handle().execute("INSERT INTO probe (owner, epoch, seq) VALUES (?, ?, ?)",
-            m.replicaId(), m.clientSeq(), m.serverSeq());
+        ctx.handle().execute("INSERT INTO probe (owner, epoch, seq, at) VALUES (?, ?, ?, ?)",
+            m.replicaId(), m.clientSeq(), m.serverSeq(), clock.lastOnThisThread());
       }
 
       @Override
@@ -38,7 +46,7 @@ public final class LeaseWorkerMain {
         return "probe";
       }
     };
-    try (SyncStore store = SyncStore.open(db)) {
+    try (SyncStore store = SyncStore.open(db, StoreConfig.builder().clock(clock).build())) {
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(runMillis);
       while (System.nanoTime() < deadline) {
         LeaseInfo info = store.leases().acquire(Fixtures.TARGET, owner, TTL);
@@ -53,10 +61,11 @@ public final class LeaseWorkerMain {
         }
         int dice = random.nextInt(10);
         if (dice < 2) {
-          // The store judges the release at a "now" no earlier than this.
           long before = System.currentTimeMillis();
-          if (store.leases().release(info.fence())) {
-            System.out.println("RELEASED " + info.epoch() + " " + before);
+          boolean released = store.leases().release(info.fence());
+          long after = System.currentTimeMillis();
+          if (released) {
+            System.out.println("RELEASED " + info.epoch() + " " + before + " " + after);
           }
         } else if (dice < 4) {
           LockSupport.parkNanos(TTL.toNanos() + TimeUnit.MILLISECONDS.toNanos(random.nextInt(20, 80)));
@@ -65,6 +74,45 @@ public final class LeaseWorkerMain {
       }
     }
     System.out.println("DONE");
+  }
+
+  /**
+   * The system clock, remembering its last reading on each thread. A fenced write reads the store
+   * clock once, when its transaction starts, and nothing in the page path reads it again before
+   * the applier runs, so inside the applier the last reading is the transaction's "now".
+   */
+  static final class RecordingClock extends Clock {
+    private final ThreadLocal<Long> last = new ThreadLocal<>();
+
+    long lastOnThisThread() {
+      Long millis = last.get();
+      if (millis == null) {
+        throw new IllegalStateException("the store has not read the clock on this thread");
+      }
+      return millis;
+    }
+
+    @Override
+    public long millis() {
+      long millis = System.currentTimeMillis();
+      last.set(millis);
+      return millis;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis());
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException("the store uses UTC");
+    }
   }
 
   private static void probeWrite(SyncStore store, FencedWriter writer, String owner, long epoch) {
