@@ -148,6 +148,29 @@ class FencedWriterEchoTest {
   }
 
   @Test
+  void shadowsBeatenByAnAckUnderAnOlderSchema_areDiscardedByTheMigration() {
+    long first = put("n-1", "{\"v\":\"local 1\"}");
+    long second = put("n-1", "{\"v\":\"local 2\"}");
+    writer.applyPage(List.of(remote(7, "n-1", "{\"v\":\"remote 7\"}")), 7);
+    writer.ack(List.of(new Ack(first, 9)));
+    store.close();
+    Jdbi raw = Jdbi.create("jdbc:sqlite:" + dir.resolve("app.db"));
+    raw.useHandle(h -> {
+      // What schema 1 left: the beaten shadow kept while local 2 is pending.
+      h.execute("INSERT INTO ferry_shadows (target, project, entity, entity_key, server_seq, replica_id, client_seq,"
+          + " op, payload, created_at, accepted_at) VALUES ('cloud', 'notes', 'note', 'n-1', 7, 'other', 7,"
+          + " 'upsert', '{\"v\":\"remote 7\"}', 1, 2)");
+      h.execute("DROP TABLE ferry_released");
+      h.execute("UPDATE ferry_meta SET value = '1' WHERE key = 'schema_version'");
+    });
+    store = Fixtures.open(dir, clock);
+    writer = store.fenced(Fixtures.lease(store), new DocumentApplier());
+    assertEquals(0, shadowCount());
+    writer.quarantine(second, "validation_error", "refused");
+    assertEquals("{\"v\":\"local 2\"}", doc("n-1"));
+  }
+
+  @Test
   void quarantinedRowsOfAnOlderSchema_areReleasedByTheMigration() {
     long seq = put("n-1", LOCAL);
     writer.quarantine(seq, "validation_error", "refused for now");

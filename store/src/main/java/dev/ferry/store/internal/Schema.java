@@ -120,7 +120,13 @@ final class Schema {
             released_at INTEGER NOT NULL
           )""",
           "INSERT INTO ferry_released (seq, target, released_at)"
-              + " SELECT seq, target, created_at FROM ferry_mutations WHERE state = 'quarantined'"));
+              + " SELECT seq, target, created_at FROM ferry_mutations WHERE state = 'quarantined'",
+          // Acks now discard the shadows they beat at once (Protection.discardBeaten); do the same
+          // for shadows kept by earlier versions, so none can outlive a pruned ack that beat it.
+          "DELETE FROM ferry_shadows WHERE EXISTS (SELECT 1 FROM ferry_mutations m"
+              + " WHERE m.target = ferry_shadows.target AND m.project = ferry_shadows.project"
+              + " AND m.entity = ferry_shadows.entity AND m.entity_key = ferry_shadows.entity_key"
+              + " AND m.state = 'acked' AND m.server_seq > ferry_shadows.server_seq)"));
 
   private Schema() {}
 
