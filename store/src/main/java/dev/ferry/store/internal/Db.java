@@ -20,9 +20,6 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteConnection;
-import org.sqlite.SQLiteDataSource;
 
 /**
  * The store's connections to one SQLite database: a long-lived writer connection for every write
@@ -44,7 +41,7 @@ public final class Db implements AutoCloseable {
   private final StoreConfig config;
   private final String description;
   private final Jdbi hostJdbi;
-  private final Jdbi internal;
+  private final ConnectionOpener opener;
   /** Replaced when a failed write leaves it unusable; guarded by {@link #writeLock}. */
   private Handle writer;
   /** Bumped when the writer is replaced; guarded by {@link #writeLock}. */
@@ -59,21 +56,20 @@ public final class Db implements AutoCloseable {
   private final @Nullable ConnectionPool pool;
   private volatile boolean closed;
 
-  private Db(StoreConfig config, String description, Jdbi internal, Jdbi hostJdbi, @Nullable ConnectionPool pool) {
+  private Db(StoreConfig config, String description, ConnectionOpener opener, Jdbi hostJdbi,
+      @Nullable ConnectionPool pool) {
     this.config = config;
     this.pool = pool;
     this.description = description;
     this.hostJdbi = hostJdbi;
-    this.internal = internal;
+    this.opener = opener;
     Handle w = null;
     Handle r = null;
     try {
-      w = openHandle(internal, "first", WriterWait.of(config).sliceMillis());
-      r = openHandle(internal, "second", config.busyTimeout().toMillis());
-      if (pool == null) {
-        checkHostConnections(hostJdbi, w, r);
-      }
-      enableWal(w);
+      w = opener.openWriter();
+      r = opener.openReader();
+      opener.checkNotShared(w, r);
+      opener.enableWal(w);
       this.writer = w;
       this.reader = r;
       this.replicaId = write("opening " + description,
@@ -105,13 +101,13 @@ public final class Db implements AutoCloseable {
     }
     // A file: URI, so characters such as '?' or '#' in the path are not read as URL parameters.
     String url = "jdbc:sqlite:file:" + absolute.toUri().getRawPath();
-    ConnectionPool pool = new ConnectionPool(dataSource(url, config, true));
+    ConnectionPool pool = new ConnectionPool(ConnectionOpener.dataSource(url, config, true));
     Jdbi host = Jdbi.create(pool);
     host.installPlugin(new SqlObjectPlugin());
     host.setTransactionHandler(new ImmediateTransactionHandler(config.lockRetries()));
-    Jdbi internal = Jdbi.create(dataSource(url, config, false));
+    Jdbi internal = Jdbi.create(ConnectionOpener.dataSource(url, config, false));
     try {
-      return new Db(config, description, configure(internal, config), host, pool);
+      return new Db(config, description, new ConnectionOpener(internal, null, description, config), host, pool);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
@@ -127,127 +123,8 @@ public final class Db implements AutoCloseable {
    */
   public static Db open(Jdbi hostJdbi, StoreConfig config) {
     Jdbi internal = Jdbi.create(new HostConnections(hostJdbi));
-    return new Db(config, "the host's SQLite database", configure(internal, config), hostJdbi, null);
-  }
-
-  /** Only the writer begins transactions through the handler; the reader issues its own BEGIN. */
-  private static Jdbi configure(Jdbi internal, StoreConfig config) {
-    internal.installPlugin(new SqlObjectPlugin());
-    internal.setTransactionHandler(new ImmediateTransactionHandler(WriterWait.of(config).retries()));
-    return internal;
-  }
-
-  private static SQLiteDataSource dataSource(String url, StoreConfig config, boolean forHost) {
-    SQLiteConfig c = new SQLiteConfig();
-    c.setBusyTimeout((int) config.busyTimeout().toMillis());
-    c.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    c.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-    c.enforceForeignKeys(true);
-    // The store reads seqs with RETURNING; skipping sqlite-jdbc's last_insert_rowid() query after
-    // every update makes its own statements cheaper. Host connections keep the JDBC default.
-    c.setGetGeneratedKeys(forHost);
-    SQLiteDataSource ds = new SQLiteDataSource(c);
-    ds.setUrl(url);
-    return ds;
-  }
-
-  private Handle openHandle(Jdbi internal, String which, long busyTimeoutMillis) {
-    Handle h;
-    try {
-      h = internal.open();
-    } catch (RuntimeException e) {
-      if (pool == null) {
-        throw tooFewHostConnections("its " + which + " connection", e);
-      }
-      throw SqliteErrors.translate(e, "opening " + description);
-    }
-    try {
-      Connection c = h.getConnection();
-      if (!c.getAutoCommit()) {
-        c.setAutoCommit(true);
-      }
-      try (Statement s = c.createStatement()) {
-        try (ResultSet rs = s.executeQuery("SELECT sqlite_version()")) {
-          rs.next();
-        }
-        // Through sqlite-jdbc, so the connection reports the timeout it really has.
-        c.unwrap(SQLiteConnection.class).setBusyTimeout((int) busyTimeoutMillis);
-        s.execute("PRAGMA synchronous = NORMAL");
-        s.execute("PRAGMA foreign_keys = ON");
-      }
-      return h;
-    } catch (SQLException | RuntimeException e) {
-      closeQuietly(h);
-      if (SqliteErrors.primaryCode(e) < 0) {
-        throw new StoreException(
-            StoreException.Kind.NOT_A_DATABASE, description + " is not reachable as SQLite: " + e.getMessage(), e);
-      }
-      throw SqliteErrors.translate(e, "opening " + description);
-    }
-  }
-
-  /**
-   * The store keeps two of the host's connections for as long as it is open, and must never share
-   * one with the host: its fenced writes would join (and roll back with) the host's transaction.
-   * Checked before anything is written, with a third connection standing in for the host's own.
-   */
-  private void checkHostConnections(Jdbi host, Handle w, Handle r) {
-    SQLiteConnection writerConnection = sqlite(w);
-    SQLiteConnection readerConnection = sqlite(r);
-    if (writerConnection == readerConnection) {
-      throw new StoreException(StoreException.Kind.CANNOT_OPEN,
-          "the host's Jdbi handed out the same connection twice (a Jdbi made from a single Connection?);"
-              + " the store needs connections of its own, or its writes would join the host's transactions:"
-              + " open it on a Jdbi over a DataSource or pool with at least 3 connections");
-    }
-    Handle probe;
-    try {
-      probe = host.open();
-    } catch (RuntimeException e) {
-      throw tooFewHostConnections("a connection for the host besides its own two", e);
-    }
-    try {
-      SQLiteConnection hostConnection = sqlite(probe);
-      if (hostConnection == writerConnection || hostConnection == readerConnection) {
-        throw new StoreException(StoreException.Kind.CANNOT_OPEN,
-            "the host's Jdbi hands the host the same connection the store holds; the store's writes would"
-                + " join the host's transactions: open it on a Jdbi over a DataSource or pool with at least"
-                + " 3 distinct connections");
-      }
-    } finally {
-      closeQuietly(probe);
-    }
-  }
-
-  private StoreException tooFewHostConnections(String what, RuntimeException cause) {
-    return new StoreException(StoreException.Kind.CANNOT_OPEN,
-        "the host's Jdbi could not give the store " + what + " (" + SqliteErrors.rootMessage(cause) + "); the"
-            + " store holds two of the host's connections while open, so the host's pool needs at least 3"
-            + " connections (more if the host keeps several busy)", cause);
-  }
-
-  private SQLiteConnection sqlite(Handle h) {
-    try {
-      return h.getConnection().unwrap(SQLiteConnection.class);
-    } catch (SQLException e) {
-      throw new StoreException(
-          StoreException.Kind.NOT_A_DATABASE, description + " is not reachable as SQLite: " + e.getMessage(), e);
-    }
-  }
-
-  private void enableWal(Handle h) {
-    try (Statement s = h.getConnection().createStatement();
-        ResultSet rs = s.executeQuery("PRAGMA journal_mode = WAL")) {
-      String mode = rs.next() ? rs.getString(1) : "unknown";
-      if (!"wal".equalsIgnoreCase(mode)) {
-        throw new StoreException(
-            StoreException.Kind.CANNOT_OPEN,
-            description + " cannot use write-ahead logging (journal_mode stays '" + mode
-                + "'); Ferry needs WAL so several connections and processes can share the file");
-      }
-    } catch (SQLException e) {
-      throw SqliteErrors.translate(e, "switching " + description + " to WAL");
-    }
+    String description = "the host's SQLite database";
+    return new Db(config, description, new ConnectionOpener(internal, hostJdbi, description, config), hostJdbi, null);
   }
 
   /** The configuration the store was opened with. */
@@ -327,7 +204,7 @@ public final class Db implements AutoCloseable {
     closeQuietly(writer);
     writerGeneration++;
     try {
-      writer = openHandle(internal, "writer", WriterWait.of(config).sliceMillis());
+      writer = opener.openWriter();
     } catch (RuntimeException e) {
       // The closed handle stays; the next write fails and tries again.
       failure.addSuppressed(e);
@@ -457,7 +334,7 @@ public final class Db implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(@Nullable Handle h) {
+  static void closeQuietly(@Nullable Handle h) {
     if (h == null) {
       return;
     }
