@@ -2,9 +2,10 @@ package dev.ferry.store.internal;
 
 import dev.ferry.store.Ack;
 import dev.ferry.store.RemoteMutation;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * What a pulled mutation this replica wrote (an own echo) means for the local tables.
@@ -17,24 +18,28 @@ import java.util.Set;
  */
 final class OwnEchoes {
 
+  private static final String COUNT_PUSHED =
+      "UPDATE ferry_targets SET total_pushed = total_pushed + 1 WHERE target = ?";
+
   private OwnEchoes() {}
 
   /**
-   * Acks the echo's row if it is pending (updating {@code pendingKeys}) and says whether the echo
-   * must be applied.
+   * Acks the echo's row if it is pending (counting it out of {@code pendingKeys}, the page's
+   * pending writes per key) and says whether the echo must be applied.
    */
-  static boolean mustApply(Tx tx, String target, RemoteMutation echo, Set<EntityKey> pendingKeys)
+  static boolean mustApply(Tx tx, String target, RemoteMutation echo, Map<EntityKey, Integer> pendingKeys)
       throws SQLException {
     if (echo.clientSeq() < 1) {
       return false;
     }
     List<Long> seq = List.of(echo.clientSeq());
     if (MutationWrites.ack(tx, target, List.of(new Ack(echo.clientSeq(), echo.serverSeq()))) == 1) {
-      tx.handle().attach(TargetDao.class).addPushed(target, 1);
+      PreparedStatement pushed = tx.statement(COUNT_PUSHED);
+      pushed.setString(1, target);
+      pushed.executeUpdate();
       Protection.discardBeaten(tx, target, seq);
-      EntityKey key = new EntityKey(echo.project(), echo.entity(), echo.entityKey());
-      if (!Protection.keyPending(tx, target, key)) {
-        pendingKeys.remove(key);
+      for (EntityKey key : MutationWrites.keysOf(tx, target, seq)) {
+        pendingKeys.computeIfPresent(key, (k, n) -> n > 1 ? n - 1 : null);
       }
     }
     return Released.take(tx, target, echo.clientSeq());

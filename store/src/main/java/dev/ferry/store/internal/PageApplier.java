@@ -12,9 +12,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,8 +85,8 @@ public final class PageApplier {
     int released = toApply.size();
     // Usually none of these exists (the loop pushes before it pulls) and every mutation goes
     // straight on, own echoes without a look-up.
-    Set<EntityKey> pendingKeys =
-        Protection.anyPending(tx, target) ? Protection.pendingKeys(tx, target) : new HashSet<>();
+    Map<EntityKey, Integer> pendingKeys =
+        Protection.anyPending(tx, target) ? Protection.pendingKeys(tx, target) : new HashMap<>();
     boolean ackedAbove = Protection.anyAckedAbove(tx, target, cursor);
     boolean echoesNeedLookup = !pendingKeys.isEmpty() || Released.any(tx, target);
     int own = 0;
@@ -109,7 +109,7 @@ public final class PageApplier {
         superseded++;
         continue;
       }
-      if (!pendingKeys.isEmpty() && pendingKeys.contains(new EntityKey(m.project(), m.entity(), m.entityKey()))) {
+      if (!pendingKeys.isEmpty() && pendingKeys.containsKey(new EntityKey(m.project(), m.entity(), m.entityKey()))) {
         Protection.putShadow(tx, target, m);
         shadowed++;
         continue;

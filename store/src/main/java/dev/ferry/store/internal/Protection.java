@@ -7,8 +7,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -22,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  * kept). When no pending local mutation of the key remains, the shadow is resolved: applied if its
  * server seq is above every acked local mutation of the key (the server order says it wins, e.g.
  * after a push whose response was lost comes back {@code duplicate} with a lower seq), discarded
- * otherwise.
+ * otherwise. An ack discards the shadows it beats at once, so a shadow is always newer than every
+ * acked local write of its key and pruning acked rows never changes a decision. The echo of a
+ * {@link Released released} local write is protected like a remote mutation.
  *
  * <p>Pending keys are not indexed, so recording a mutation costs one index less: a page reads the
  * target's pending keys once (usually none, as the loop pushes before it pulls), and single-key
@@ -83,14 +86,14 @@ public final class Protection {
     return booleanOf(ps);
   }
 
-  /** The keys with a pending local write, in a set the caller may change. */
-  public static Set<EntityKey> pendingKeys(Tx tx, String target) throws SQLException {
+  /** How many pending local writes each key has, in a map the caller may change. */
+  public static Map<EntityKey, Integer> pendingKeys(Tx tx, String target) throws SQLException {
     PreparedStatement ps = tx.statement(PENDING_KEYS);
     ps.setString(1, target);
-    Set<EntityKey> keys = new HashSet<>();
+    Map<EntityKey, Integer> keys = new HashMap<>();
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        keys.add(new EntityKey(rs.getString(1), rs.getString(2), rs.getString(3)));
+        keys.merge(new EntityKey(rs.getString(1), rs.getString(2), rs.getString(3)), 1, Integer::sum);
       }
     }
     return keys;
@@ -192,7 +195,7 @@ public final class Protection {
         shadows.add(shadow(rs));
       }
     }
-    Set<EntityKey> pending = pendingKeys(tx, target);
+    Set<EntityKey> pending = pendingKeys(tx, target).keySet();
     List<RemoteMutation> winners = new ArrayList<>();
     for (RemoteMutation s : shadows) {
       if (!pending.contains(new EntityKey(s.project(), s.entity(), s.entityKey()))) {
@@ -203,8 +206,7 @@ public final class Protection {
     return winners;
   }
 
-  /** Whether the key has a pending local write. */
-  static boolean keyPending(Tx tx, String target, EntityKey k) throws SQLException {
+  private static boolean keyPending(Tx tx, String target, EntityKey k) throws SQLException {
     PreparedStatement ps = tx.statement(KEY_PENDING);
     bindKey(ps, target, k.project(), k.entity(), k.entityKey());
     return booleanOf(ps);
