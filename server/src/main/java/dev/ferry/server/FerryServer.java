@@ -287,6 +287,8 @@ public final class FerryServer implements AutoCloseable {
     }
 
     /**
+     * Builds a server that is not started yet; call {@link FerryServer#start()}.
+     *
      * @throws IllegalStateException without storage
      * @throws IllegalArgumentException if two grants share a token
      */

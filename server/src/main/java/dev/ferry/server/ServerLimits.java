@@ -147,6 +147,8 @@ public final class ServerLimits {
     }
 
     /**
+     * Sets the largest request body in bytes, counted after gzip decompression. Default 8 MiB.
+     *
      * @throws IllegalArgumentException unless at least 1,024 bytes
      */
     public Builder maxBodyBytes(int bytes) {
@@ -158,6 +160,8 @@ public final class ServerLimits {
     }
 
     /**
+     * Sets the most mutations one push may carry. Default 1,000.
+     *
      * @throws IllegalArgumentException unless between 1 and 100,000
      */
     public Builder maxBatchMutations(int count) {
@@ -170,6 +174,8 @@ public final class ServerLimits {
     }
 
     /**
+     * Sets the page size of a pull that names no {@code limit}. Default 500.
+     *
      * @throws IllegalArgumentException unless positive (checked against the max in build)
      */
     public Builder defaultPullLimit(int count) {
@@ -181,6 +187,9 @@ public final class ServerLimits {
     }
 
     /**
+     * Sets the largest page a pull gets, in mutations; a larger {@code limit} is lowered to it.
+     * Default 1,000.
+     *
      * @throws IllegalArgumentException unless between 1 and 100,000 (checked against the default in
      *     build)
      */
@@ -194,6 +203,9 @@ public final class ServerLimits {
     }
 
     /**
+     * Sets the longest a long-poll is held; a larger {@code wait_ms} is lowered to it. Default 30
+     * s.
+     *
      * @throws IllegalArgumentException if negative or over one hour
      */
     public Builder maxWait(Duration wait) {
@@ -206,6 +218,8 @@ public final class ServerLimits {
     }
 
     /**
+     * Sets the most long-polls parked at once. Default 1,000.
+     *
      * @throws IllegalArgumentException if negative (0 turns long-polling off)
      */
     public Builder maxWaiters(int count) {
@@ -217,6 +231,8 @@ public final class ServerLimits {
     }
 
     /**
+     * Sets the number of threads that run request handlers. Default {@code max(4, 2 × cores)}.
+     *
      * @throws IllegalArgumentException unless between 1 and 1,024
      */
     public Builder workerThreads(int count) {
@@ -229,6 +245,8 @@ public final class ServerLimits {
     }
 
     /**
+     * Sets how many requests may queue for a worker thread. Default 1,024.
+     *
      * @throws IllegalArgumentException unless positive
      */
     public Builder queueCapacity(int count) {
@@ -240,6 +258,9 @@ public final class ServerLimits {
     }
 
     /**
+     * Sets the response size in bytes from which responses are gzipped for clients that accept it.
+     * Default 8 KiB.
+     *
      * @throws IllegalArgumentException if negative
      */
     public Builder gzipResponseThreshold(int bytes) {
@@ -252,6 +273,8 @@ public final class ServerLimits {
     }
 
     /**
+     * Builds the limits after checking the settings against each other.
+     *
      * @throws IllegalArgumentException if the default pull limit exceeds the max pull limit
      */
     public ServerLimits build() {
