@@ -435,6 +435,42 @@ public abstract class MutationLogConformance {
   }
 
   @Test
+  void push_extremeButParseableValues_areRejectedOrStoredNeverAFailure() {
+    start();
+
+    PushResponse r =
+        client
+            .push(
+                ALICE,
+                Pushes.body(
+                    "r1",
+                    Long.MAX_VALUE,
+                    Pushes.mutationAt(1, "notes", "far", "1", "+300000000-01-01T00:00:00Z"),
+                    Pushes.mutationAt(2, "notes", "y10k", "2", "+10000-01-01T00:00:00Z"),
+                    Pushes.mutationAt(3, "notes", "bc", "3", "-0001-12-31T23:59:59.999Z"),
+                    Pushes.mutationAt(4, "notes", "y0", "4", "0000-01-01T00:00:00.000Z"),
+                    Pushes.mutationAt(
+                        Long.MAX_VALUE, "notes", "y9999", "5", "9999-12-31T23:59:59.999Z")))
+            .push();
+
+    for (int i = 0; i < 3; i++) {
+      PushResult rejected = r.results().get(i);
+      assertEquals(PushStatus.REJECTED, rejected.status(), rejected.toString());
+      assertEquals("validation_error", rejected.code());
+      assertFalse(rejected.retryable());
+      assertTrue(rejected.message().contains("created_at"), rejected.message());
+    }
+    assertEquals(PushResult.accepted(4, 1), r.results().get(3));
+    assertEquals(PushResult.accepted(Long.MAX_VALUE, 2), r.results().get(4));
+    List<PulledMutation> stored = client.pull(ALICE, 0, 10, 0).pull().mutations();
+    assertEquals(
+        List.of("0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999Z"),
+        stored.stream().map(m -> String.valueOf(m.createdAt())).toList());
+    assertEquals(Long.MAX_VALUE, stored.get(1).clientSeq());
+    assertTrue(client.pull(ALICE, Long.MAX_VALUE, 10, 0).pull().mutations().isEmpty());
+  }
+
+  @Test
   void push_staleLeaseEpoch_is409AndStoresNothing() {
     start();
     client.push(ALICE, Pushes.range("r1", 5, "notes", 1, 1));
