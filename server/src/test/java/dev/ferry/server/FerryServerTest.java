@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.server.TestClient.Reply;
 import dev.ferry.transport.wire.PullResponse;
 import dev.ferry.transport.wire.PushMutation;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,26 +86,51 @@ class FerryServerTest {
   }
 
   @Test
-  void logs_neverContainATokenPresentedOrGranted() {
-    PrintStream original = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+  void logs_neverContainATokenPresentedOrGranted() throws Exception {
     String wrong = "wrong-token-that-must-not-leak-42";
-    try {
-      System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      try (FerryServer server = builder(MutationLog.sqlite(dir.resolve("s.db"))).build().start()) {
-        TestClient client = new TestClient(server.baseUri());
-        assertEquals(401, client.pull(wrong, 0, 10, 0).status());
-        assertEquals(200, client.push(TOKEN, Pushes.range("r", 1, "p", 1, 1)).status());
-        assertEquals(400, client.push(TOKEN, "{broken").status());
-      }
-    } finally {
-      System.setErr(original);
-    }
+    String log =
+        LogCapture.during(
+            () -> {
+              try (FerryServer server =
+                  builder(MutationLog.sqlite(dir.resolve("s.db"))).build().start()) {
+                TestClient client = new TestClient(server.baseUri());
+                assertEquals(401, client.pull(wrong, 0, 10, 0).status());
+                assertEquals(200, client.push(TOKEN, Pushes.range("r", 1, "p", 1, 1)).status());
+                assertEquals(400, client.push(TOKEN, "{broken").status());
+              }
+            });
 
-    String log = captured.toString(StandardCharsets.UTF_8);
     assertTrue(log.contains("listening"), "the log was captured: " + log);
     assertFalse(log.contains(wrong));
     assertFalse(log.contains(TOKEN));
+  }
+
+  @Test
+  void logs_storageFailure_nameTheFailureButNoRequestData() throws Exception {
+    Path file = dir.resolve("s.db");
+    String replica = "replica-that-must-not-be-logged-7";
+    String payload = "{\"secret\":\"payload-that-must-not-be-logged-7\"}";
+    String log =
+        LogCapture.during(
+            () -> {
+              try (FerryServer server = builder(MutationLog.sqlite(file)).build().start()) {
+                try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+                    Statement s = c.createStatement()) {
+                  s.execute("DROP TABLE ferry_replica_epochs");
+                }
+                Reply r =
+                    new TestClient(server.baseUri())
+                        .push(
+                            TOKEN, Pushes.body(replica, 1, Pushes.mutation(1, "p", "k", payload)));
+                assertEquals(503, r.status(), r.text());
+              }
+            });
+
+    assertTrue(log.contains("storage failure"), log);
+    assertTrue(log.contains("SQLiteException"), "the failure is named: " + log);
+    assertFalse(log.contains(replica), log);
+    assertFalse(log.contains("payload-that-must-not-be-logged"), log);
+    assertFalse(log.contains(TOKEN), log);
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.ferry.server.internal.http;
 import dev.ferry.server.CommitListener;
 import dev.ferry.server.MutationLog;
 import dev.ferry.server.StorageException;
+import dev.ferry.server.internal.LoggedFailure;
 import dev.ferry.transport.wire.PullResponse;
 import java.util.Map;
 import java.util.Set;
@@ -160,7 +161,7 @@ final class LongPollRegistry implements CommitListener {
       try {
         return log.read(p.tenant(), p.readable(), query.since(), query.limit());
       } catch (StorageException e) {
-        LOG.warn("a parked pull could not read the log", e);
+        LOG.warn("a parked pull could not read the log: {}", LoggedFailure.describe(e));
         if (release()) {
           call.error(
               ApiException.unavailable(
@@ -168,7 +169,7 @@ final class LongPollRegistry implements CommitListener {
         }
         return null;
       } catch (RuntimeException e) {
-        LOG.error("a parked pull failed", e);
+        LOG.error("a parked pull failed: {}", LoggedFailure.describe(e));
         if (release()) {
           call.error(ApiException.internal());
         }

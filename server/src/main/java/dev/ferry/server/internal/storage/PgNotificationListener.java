@@ -1,5 +1,6 @@
 package dev.ferry.server.internal.storage;
 
+import dev.ferry.server.internal.LoggedFailure;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -42,7 +43,10 @@ final class PgNotificationListener implements AutoCloseable {
     try {
       connection = listen();
     } catch (SQLException e) {
-      LOG.warn("cannot listen for commits on {} yet; will retry", channel, e);
+      LOG.warn(
+          "cannot listen for commits on {} yet; will retry: {}",
+          channel,
+          LoggedFailure.describe(e));
     }
     thread.start();
   }
@@ -80,7 +84,10 @@ final class PgNotificationListener implements AutoCloseable {
         if (closed) {
           return;
         }
-        LOG.warn("lost the commit notification connection for {}; reconnecting", channel, e);
+        LOG.warn(
+            "lost the commit notification connection for {}; reconnecting: {}",
+            channel,
+            LoggedFailure.describe(e));
         closeQuietly(c);
         connection = null;
         if (!pauseBeforeReconnect(pause)) {

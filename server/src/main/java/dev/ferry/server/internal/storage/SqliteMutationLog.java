@@ -6,6 +6,7 @@ import dev.ferry.server.MutationLog;
 import dev.ferry.server.ProjectSet;
 import dev.ferry.server.StorageException;
 import dev.ferry.server.internal.DaemonThreads;
+import dev.ferry.server.internal.LoggedFailure;
 import dev.ferry.transport.wire.PullResponse;
 import dev.ferry.transport.wire.PushMutation;
 import java.io.IOException;
@@ -76,7 +77,7 @@ public final class SqliteMutationLog implements MutationLog {
       readers.with(h -> h.createQuery("PRAGMA wal_checkpoint(PASSIVE)").mapToMap().list());
     } catch (RuntimeException e) {
       // A failed passive checkpoint only leaves the WAL longer; the next run tries again.
-      LOG.debug("WAL checkpoint of {} failed: {}", file, e.toString());
+      LOG.debug("WAL checkpoint of {} failed: {}", file, LoggedFailure.describe(e));
     }
   }
 

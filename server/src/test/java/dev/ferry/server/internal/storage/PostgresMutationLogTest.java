@@ -1,11 +1,13 @@
 package dev.ferry.server.internal.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.server.Await;
 import dev.ferry.server.FerryServer;
+import dev.ferry.server.LogCapture;
 import dev.ferry.server.MutationLog;
 import dev.ferry.server.MutationLogConformance;
 import dev.ferry.server.Pushes;
@@ -112,6 +114,39 @@ class PostgresMutationLogTest extends MutationLogConformance {
         .grant(TokenGrant.allProjects(ALICE, "acme"))
         .build()
         .start();
+  }
+
+  @Test
+  void logs_failedBatchInsert_containNoPayload() throws Exception {
+    start();
+    try (Connection c = DriverManager.getConnection(URL);
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE FUNCTION "
+              + schema
+              + ".refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION"
+              + " 'refused by test'; END $$");
+      s.execute(
+          "CREATE TRIGGER refuse BEFORE INSERT ON "
+              + schema
+              + ".ferry_log FOR EACH ROW EXECUTE FUNCTION "
+              + schema
+              + ".refuse()");
+    }
+    String payload = "{\"secret\":\"payload-that-must-not-be-logged-9\"}";
+
+    String log =
+        LogCapture.during(
+            () -> {
+              Reply r =
+                  client.push(
+                      ALICE, Pushes.body("r1", 1, Pushes.mutation(1, "notes", "k", payload)));
+              assertEquals(503, r.status(), r.text());
+            });
+
+    assertTrue(log.contains("storage failure"), log);
+    assertTrue(log.contains("SQLState P0001"), "the database's error is named: " + log);
+    assertFalse(log.contains("payload-that-must-not-be-logged"), log);
   }
 
   @Test
