@@ -46,11 +46,30 @@ public interface MutationLog extends AutoCloseable {
   /**
    * Reads the page after {@code since}: up to {@code limit} mutations of {@code readable} projects
    * with seq above {@code since}, in increasing seq; {@code has_more} when more such mutations
-   * exist; {@code latest_seq} is the tenant's highest seq (over all projects).
+   * exist; {@code latest_seq} is the tenant's highest seq (over all projects). No byte budget: see
+   * {@link #read(String, ProjectSet, long, int, long)}.
    *
    * @throws StorageException if the database fails
    */
   PullResponse read(String tenant, ProjectSet readable, long since, int limit);
+
+  /**
+   * As {@link #read(String, ProjectSet, long, int)}, but the page also ends before the mutation
+   * that would take it past {@code maxBytes} (the UTF-8 size of payloads and names plus a fixed
+   * allowance per mutation for its other fields), always holding at least one mutation when there
+   * is one; {@code has_more} is then true. This keeps every response within what clients accept
+   * however large single mutations are, and bounds what the server holds in memory per pull.
+   *
+   * <p>The HTTP layer calls this one. The default ignores the budget, so that logs written before
+   * it existed keep compiling; implementations should override it.
+   *
+   * @param maxBytes the page's byte budget, positive
+   * @throws StorageException if the database fails
+   */
+  default PullResponse read(
+      String tenant, ProjectSet readable, long since, int limit, long maxBytes) {
+    return read(tenant, readable, since, limit);
+  }
 
   /**
    * Registers a listener told after every commit that added mutations to a tenant's log, including

@@ -24,6 +24,7 @@ public final class ServerLimits {
   private final int workerThreads;
   private final int queueCapacity;
   private final int gzipResponseThreshold;
+  private final int maxPageBytes;
 
   private ServerLimits(Builder b) {
     this.maxBodyBytes = b.maxBodyBytes;
@@ -35,9 +36,13 @@ public final class ServerLimits {
     this.workerThreads = b.workerThreads;
     this.queueCapacity = b.queueCapacity;
     this.gzipResponseThreshold = b.gzipResponseThreshold;
+    this.maxPageBytes = b.maxPageBytes;
   }
 
-  /** The defaults: 8 MiB bodies, 1,000 mutations a push, pages of 500 up to 1,000, 30 s waits. */
+  /**
+   * The defaults: 8 MiB bodies, 1,000 mutations a push, pages of 500 up to 1,000 mutations and
+   * about 4 MiB, 30 s waits.
+   */
   public static ServerLimits defaults() {
     return DEFAULTS;
   }
@@ -97,6 +102,19 @@ public final class ServerLimits {
     return gzipResponseThreshold;
   }
 
+  /**
+   * Byte budget of one pull page: the page ends before the mutation that would take it past this
+   * many bytes, but always holds at least one mutation, so a single mutation as large as {@link
+   * #maxBodyBytes()} still gets through (its page then exceeds the budget). Counted as the UTF-8
+   * size of payloads and names plus a fixed allowance per mutation for the other fields; the
+   * response is within a few hundred bytes of it. It bounds what a client must accept and what the
+   * server builds in memory per pull: clients must accept at least {@code max(maxPageBytes,
+   * maxBodyBytes)} plus some overhead (the Ferry transport accepts 64 MiB by default).
+   */
+  public int maxPageBytes() {
+    return maxPageBytes;
+  }
+
   @Override
   public String toString() {
     return "ServerLimits[maxBodyBytes="
@@ -117,6 +135,8 @@ public final class ServerLimits {
         + queueCapacity
         + ", gzipResponseThreshold="
         + gzipResponseThreshold
+        + ", maxPageBytes="
+        + maxPageBytes
         + "]";
   }
 
@@ -131,6 +151,7 @@ public final class ServerLimits {
     private int workerThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     private int queueCapacity = 1_024;
     private int gzipResponseThreshold = 8 * 1024;
+    private int maxPageBytes = 4 * 1024 * 1024;
 
     private Builder() {}
 
@@ -144,6 +165,7 @@ public final class ServerLimits {
       workerThreads = l.workerThreads;
       queueCapacity = l.queueCapacity;
       gzipResponseThreshold = l.gzipResponseThreshold;
+      maxPageBytes = l.maxPageBytes;
     }
 
     /**
@@ -269,6 +291,20 @@ public final class ServerLimits {
             "gzip response threshold must not be negative, was " + bytes);
       }
       this.gzipResponseThreshold = bytes;
+      return this;
+    }
+
+    /**
+     * Sets the byte budget of one pull page (see {@link ServerLimits#maxPageBytes()}). Default 4
+     * MiB.
+     *
+     * @throws IllegalArgumentException unless at least 1,024 bytes
+     */
+    public Builder maxPageBytes(int bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("max page bytes must be at least 1024, was " + bytes);
+      }
+      this.maxPageBytes = bytes;
       return this;
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.server.TestClient.Reply;
+import dev.ferry.transport.HttpSyncTransport;
 import dev.ferry.transport.wire.ErrorBody;
 import dev.ferry.transport.wire.PullResponse;
 import dev.ferry.transport.wire.PulledMutation;
@@ -549,6 +550,91 @@ public abstract class MutationLogConformance {
         "validation",
         "batch_too_large");
     assertTrue(client.pull(ALICE, 0, 10, 0).pull().mutations().isEmpty());
+  }
+
+  @Test
+  void pull_pageOverTheByteBudget_endsBeforeTheMutationThatWouldExceedIt() {
+    int budget = 100 * 1024;
+    start(ServerLimits.builder().maxBodyBytes(64 * 1024).maxPageBytes(budget).build());
+    String payload = "\"" + "x".repeat(40 * 1024) + "\"";
+    for (int i = 1; i <= 5; i++) {
+      assertEquals(
+          200,
+          client
+              .push(ALICE, Pushes.body("r1", 1, Pushes.mutation(i, "notes", "k", payload)))
+              .status());
+    }
+
+    Reply first = client.pull(ALICE, 0, 500, 0);
+    PullResponse second = client.pull(ALICE, 2, 500, 0).pull();
+    PullResponse last = client.pull(ALICE, 4, 500, 0).pull();
+
+    assertEquals(List.of(1L, 2L), seqs(first.pull()));
+    assertTrue(first.pull().hasMore());
+    assertTrue(first.body().length <= budget, "page of " + first.body().length + " bytes");
+    assertEquals(List.of(3L, 4L), seqs(second));
+    assertTrue(second.hasMore());
+    assertEquals(List.of(5L), seqs(last));
+    assertFalse(last.hasMore());
+  }
+
+  @Test
+  void pull_singleMutationOverTheByteBudget_comesAloneWithHasMore() {
+    start(ServerLimits.builder().maxBodyBytes(64 * 1024).maxPageBytes(16 * 1024).build());
+    String payload = "\"" + "y".repeat(40 * 1024) + "\"";
+    client.push(
+        ALICE,
+        Pushes.body(
+            "r1",
+            1,
+            Pushes.mutation(1, "notes", "a", payload),
+            Pushes.mutation(2, "notes", "b", "1")));
+
+    PullResponse first = client.pull(ALICE, 0, 500, 0).pull();
+
+    assertEquals(List.of(1L), seqs(first));
+    assertTrue(first.hasMore());
+    assertEquals(payload, first.mutations().get(0).payload().json());
+    assertEquals(List.of(2L), seqs(client.pull(ALICE, 1, 500, 0).pull()));
+  }
+
+  /**
+   * The reviewer's case at a sixteenth of the size: nine mutations near the body limit add up to
+   * more than the client accepts in one response. Pages must stay under it, so the client's cursor
+   * moves instead of failing PROTOCOL forever.
+   */
+  @Test
+  void pull_manyLargeMutations_everyPageFitsTheClientsResponseLimit() {
+    FerryServer s =
+        start(ServerLimits.builder().maxBodyBytes(512 * 1024).maxPageBytes(256 * 1024).build());
+    String payload = "\"" + "z".repeat(500 * 1024) + "\"";
+    for (int i = 1; i <= 9; i++) {
+      assertEquals(
+          200,
+          client
+              .push(ALICE, Pushes.body("r1", 1, Pushes.mutation(i, "notes", "k", payload)))
+              .status());
+    }
+
+    List<Long> seen = new ArrayList<>();
+    try (HttpSyncTransport transport =
+        HttpSyncTransport.builder()
+            .baseUrl(s.baseUri().toString())
+            .token(ALICE)
+            .maxResponseBytes(4 * 1024 * 1024)
+            .build()) {
+      PullResponse page;
+      long cursor = 0;
+      do {
+        page = transport.pull(cursor, 500, Duration.ZERO);
+        for (PulledMutation m : page.mutations()) {
+          seen.add(m.seq());
+          cursor = m.seq();
+        }
+      } while (page.hasMore());
+    }
+
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), seen);
   }
 
   @Test

@@ -31,7 +31,7 @@ final class LongPollRegistry implements CommitListener {
   private static final Logger LOG = LoggerFactory.getLogger(LongPollRegistry.class);
 
   /** What a parked pull asks for. */
-  record Query(Principal principal, long since, int limit) {}
+  record Query(Principal principal, long since, int limit, long maxBytes) {}
 
   private final MutationLog log;
   private final int maxWaiters;
@@ -159,7 +159,7 @@ final class LongPollRegistry implements CommitListener {
     private @Nullable PullResponse read() {
       Principal p = query.principal();
       try {
-        return log.read(p.tenant(), p.readable(), query.since(), query.limit());
+        return log.read(p.tenant(), p.readable(), query.since(), query.limit(), query.maxBytes());
       } catch (StorageException e) {
         LOG.warn("a parked pull could not read the log: {}", LoggedFailure.describe(e));
         if (release()) {

@@ -138,8 +138,14 @@ public final class PostgresMutationLog implements MutationLog {
 
   @Override
   public PullResponse read(String tenant, ProjectSet readable, long since, int limit) {
+    return read(tenant, readable, since, limit, Long.MAX_VALUE);
+  }
+
+  @Override
+  public PullResponse read(
+      String tenant, ProjectSet readable, long since, int limit, long maxBytes) {
     try {
-      return pool.with(h -> PageReader.read(h, tenant, readable, since, limit));
+      return pool.with(h -> PageReader.read(h, tenant, readable, since, limit, maxBytes));
     } catch (JdbiException e) {
       throw new StorageException("read from the PostgreSQL log failed", e);
     }

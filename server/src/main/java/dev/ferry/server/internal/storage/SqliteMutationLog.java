@@ -152,9 +152,15 @@ public final class SqliteMutationLog implements MutationLog {
 
   @Override
   public PullResponse read(String tenant, ProjectSet readable, long since, int limit) {
+    return read(tenant, readable, since, limit, Long.MAX_VALUE);
+  }
+
+  @Override
+  public PullResponse read(
+      String tenant, ProjectSet readable, long since, int limit, long maxBytes) {
     checkOpen();
     try {
-      return readers.with(h -> PageReader.read(h, tenant, readable, since, limit));
+      return readers.with(h -> PageReader.read(h, tenant, readable, since, limit, maxBytes));
     } catch (JdbiException e) {
       throw new StorageException("read from the SQLite log failed", e);
     }
