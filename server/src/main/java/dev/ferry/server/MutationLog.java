@@ -23,15 +23,17 @@ public interface MutationLog extends AutoCloseable {
    * transaction.
    *
    * <p>If a higher {@code leaseEpoch} was already seen for {@code (tenant, replicaId)}, nothing is
-   * stored and the result is {@link AppendResult.StaleLease}. Otherwise the epoch is remembered,
-   * each mutation whose {@code client_seq} this replica stored before is answered as a duplicate
-   * with its original seq, and the others get the next seqs of the tenant, in list order.
+   * stored and the result is {@link AppendResult.StaleLease}. Otherwise each mutation whose {@code
+   * client_seq} this replica stored before is answered as a duplicate with its original seq, the
+   * others get the next seqs of the tenant, in list order, and the epoch is remembered, but only
+   * when the batch stores or deduplicates at least one mutation: a push that writes nothing must
+   * not fence the replica's real lease holder out.
    *
    * @param tenant the tenant whose log is written
    * @param replicaId the pushing replica
    * @param leaseEpoch the pusher's lease epoch, not negative
    * @param mutations well-formed mutations with distinct client_seq (may be empty: then only the
-   *     epoch is checked and remembered)
+   *     epoch is checked)
    * @param acceptedAt the time recorded as {@code accepted_at} of new rows
    * @return the outcome; for {@link AppendResult.Appended} one entry per mutation, in list order
    * @throws StorageException if the database fails; then nothing was stored

@@ -43,6 +43,7 @@ public abstract class MutationLogConformance {
   protected static final String ALICE = "alice-token-0123456789";
   protected static final String NOTES_ONLY = "notes-only-token-0123456789";
   protected static final String BOB = "bob-token-0123456789abcdef";
+  protected static final String READ_ONLY = "read-only-token-0123456789";
 
   private FerryServer server;
   protected TestClient client;
@@ -58,6 +59,7 @@ public abstract class MutationLogConformance {
             .grant(TokenGrant.allProjects(ALICE, "acme"))
             .grant(new TokenGrant(NOTES_ONLY, "acme", Set.of("notes"), Set.of("notes")))
             .grant(TokenGrant.allProjects(BOB, "globex"))
+            .grant(new TokenGrant(READ_ONLY, "acme", Set.of("*"), Set.of()))
             .limits(limits)
             .build()
             .start();
@@ -487,6 +489,51 @@ public abstract class MutationLogConformance {
     assertEquals(
         List.of("r1/1", "r1/3", "r2/1"),
         stored.stream().map(m -> m.replicaId() + "/" + m.clientSeq()).toList());
+  }
+
+  @Test
+  void push_tokenWithoutAnyWriteGrant_is403AndFencesNoReplica() {
+    start();
+
+    Reply refused = client.push(READ_ONLY, Pushes.range("r1", Long.MAX_VALUE, "notes", 1, 1));
+    Reply owner = client.push(ALICE, Pushes.range("r1", 1, "notes", 1, 1));
+
+    assertError(refused, 403, "policy", "policy_forbidden");
+    assertEquals(List.of(PushResult.accepted(1, 1)), owner.push().results());
+  }
+
+  @Test
+  void push_nothingStoredOrDeduplicated_doesNotRememberTheEpoch() {
+    start();
+
+    PushResponse forbidden =
+        client
+            .push(
+                NOTES_ONLY,
+                Pushes.body(
+                    "r1",
+                    1_000,
+                    Pushes.mutation(1, "secret", "a", "1"),
+                    Pushes.mutation(2, "notes", " ", "2")))
+            .push();
+    Reply empty = client.push(ALICE, Pushes.body("r1", 2_000));
+    Reply owner = client.push(ALICE, Pushes.range("r1", 1, "notes", 3, 3));
+
+    assertTrue(forbidden.results().stream().noneMatch(PushResult::stored));
+    assertEquals(200, empty.status(), empty.text());
+    assertEquals(List.of(PushResult.accepted(3, 1)), owner.push().results());
+  }
+
+  @Test
+  void push_onlyDuplicates_remembersTheEpoch() {
+    start();
+    client.push(ALICE, Pushes.range("r1", 1, "notes", 1, 1));
+
+    Reply retriedUnderNewLease = client.push(ALICE, Pushes.range("r1", 7, "notes", 1, 1));
+    Reply oldHolder = client.push(ALICE, Pushes.range("r1", 5, "notes", 2, 2));
+
+    assertEquals(List.of(PushResult.duplicate(1, 1)), retriedUnderNewLease.push().results());
+    assertError(oldHolder, 409, "stale_lease", "stale_lease");
   }
 
   @Test

@@ -42,6 +42,10 @@ final class ApiException extends RuntimeException {
     return new ApiException(401, "auth", code, message, null);
   }
 
+  static ApiException policy(String message) {
+    return new ApiException(403, "policy", "policy_forbidden", message, null);
+  }
+
   static ApiException notFound(String path) {
     return new ApiException(404, "unsupported", "unknown_path", "no endpoint at " + path, null);
   }

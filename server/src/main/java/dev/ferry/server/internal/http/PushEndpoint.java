@@ -18,9 +18,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code POST /v1/push}: authenticates, reads and parses the batch, rejects single mutations that
- * are malformed ({@code validation_error}, final) or outside the token's write grants ({@code
- * policy_forbidden}, retryable), and appends the rest in one transaction.
+ * {@code POST /v1/push}: authenticates, refuses a token that may write no project at all (403),
+ * reads and parses the batch, rejects single mutations that are malformed ({@code
+ * validation_error}, final) or outside the token's write grants ({@code policy_forbidden},
+ * retryable), and appends the rest in one transaction.
  */
 final class PushEndpoint implements Endpoint {
 
@@ -52,7 +53,14 @@ final class PushEndpoint implements Endpoint {
   public void handle(ApiCall call) throws IOException {
     Principal principal =
         tokens.authenticate(call.exchange().getRequestHeaders().getFirst("Authorization"));
-    PushRequest request = parse(bodies.read(call.exchange()));
+    byte[] body = bodies.read(call.exchange());
+    // Read first so that a client still sending gets the answer instead of a reset connection.
+    // Refused before the log is touched: any push, even one whose every mutation is rejected,
+    // could otherwise raise a replica's lease epoch and fence its real holder out.
+    if (principal.writable().isEmpty()) {
+      throw ApiException.policy("this token may not write any project");
+    }
+    PushRequest request = parse(body);
     int n = request.mutations().size();
     if (n > maxBatch) {
       throw ApiException.validation(

@@ -25,7 +25,7 @@ import org.jdbi.v3.core.Handle;
 final class LogAppender {
 
   /** Remembers the replica's epoch unless a higher one was seen; returns a row only if allowed. */
-  private static final String CLAIM_EPOCH =
+  private static final String RECORD_EPOCH =
       "INSERT INTO ferry_replica_epochs (tenant, replica_id, max_epoch) VALUES (:tenant, :replica,"
           + " :epoch) ON CONFLICT (tenant, replica_id) DO UPDATE SET max_epoch = excluded.max_epoch"
           + " WHERE excluded.max_epoch >= ferry_replica_epochs.max_epoch RETURNING max_epoch";
@@ -64,26 +64,22 @@ final class LogAppender {
       long leaseEpoch,
       List<PushMutation> mutations,
       Instant acceptedAt) {
-    Optional<Long> claimed =
-        h.createQuery(CLAIM_EPOCH)
+    Optional<Long> seen =
+        h.createQuery(SEEN_EPOCH)
             .bind("tenant", tenant)
             .bind("replica", replicaId)
-            .bind("epoch", leaseEpoch)
             .mapTo(Long.class)
             .findOne();
-    if (claimed.isEmpty()) {
-      long seen =
-          h.createQuery(SEEN_EPOCH)
-              .bind("tenant", tenant)
-              .bind("replica", replicaId)
-              .mapTo(Long.class)
-              .one();
-      return new AppendResult.StaleLease(seen);
+    if (seen.isPresent() && seen.get() > leaseEpoch) {
+      return new AppendResult.StaleLease(seen.get());
     }
     long latest = latestSeq(h, tenant);
     if (mutations.isEmpty()) {
       return new AppendResult.Appended(List.of(), latest);
     }
+    // Only a push that stores or deduplicates something proves a holder that writes; remembering
+    // the epoch of any push would let a push of nothing fence the replica's real holder out.
+    recordEpoch(h, tenant, replicaId, leaseEpoch);
     Map<Long, Long> stored = findStored(h, tenant, replicaId, mutations);
     List<AppendResult.Entry> entries = new ArrayList<>(mutations.size());
     long acceptedMillis = acceptedAt.toEpochMilli();
@@ -122,6 +118,23 @@ final class LogAppender {
       throw new ConnectionException(e);
     }
     return new AppendResult.Appended(entries, latest);
+  }
+
+  /**
+   * Raises the replica's remembered epoch. Runs under the tenant's append lock right after the
+   * check above, so no other append of the replica can come between and the guard always holds.
+   */
+  private static void recordEpoch(Handle h, String tenant, String replicaId, long leaseEpoch) {
+    Optional<Long> recorded =
+        h.createQuery(RECORD_EPOCH)
+            .bind("tenant", tenant)
+            .bind("replica", replicaId)
+            .bind("epoch", leaseEpoch)
+            .mapTo(Long.class)
+            .findOne();
+    if (recorded.isEmpty()) {
+      throw new IllegalStateException("the lease epoch rose during an append holding the lock");
+    }
   }
 
   /** Whether {@code r} stored at least one new row (so waiting readers have something new). */
