@@ -114,6 +114,47 @@ public abstract class MutationLogConformance {
   }
 
   @Test
+  void push_storedClientSeqWithOtherContent_isRejectedAsReplicaConflict() {
+    start();
+    String original =
+        "{\"client_seq\":1,\"project\":\"notes\",\"entity\":\"note\",\"entity_key\":\"k\","
+            + "\"op\":\"upsert\",\"payload\":{\"n\":1}}";
+    client.push(ALICE, Pushes.body("r1", 1, original));
+
+    // A replica restored from an old backup, or copied, numbers new writes with used client seqs.
+    List<String> reused =
+        List.of(
+            original.replace("{\"n\":1}", "{\"n\":2}"),
+            original.replace("{\"n\":1}", "{\"n\": 1}"),
+            original.replace("\"k\"", "\"other-key\""),
+            original.replace("upsert", "delete"),
+            original.replace("\"note\"", "\"task\""),
+            original.replace("notes", "todo"));
+    for (String m : reused) {
+      PushResult r = client.push(ALICE, Pushes.body("r1", 9, m)).push().results().get(0);
+      assertEquals(PushStatus.REJECTED, r.status(), m);
+      assertEquals("replica_conflict", r.code(), m);
+      assertFalse(r.retryable(), m);
+      assertNull(r.seq());
+    }
+    PushResponse retried =
+        client
+            .push(
+                ALICE,
+                Pushes.body(
+                    "r1", 1, original.replace("}}", "},\"created_at\":\"2030-01-01T00:00:00Z\"}")))
+            .push();
+
+    assertEquals(
+        List.of(PushResult.duplicate(1, 1)),
+        retried.results(),
+        "same content (created_at is not compared), and conflicts did not raise the epoch");
+    List<PulledMutation> stored = client.pull(ALICE, 0, 10, 0).pull().mutations();
+    assertEquals(1, stored.size());
+    assertEquals("{\"n\":1}", stored.get(0).payload().json());
+  }
+
+  @Test
   void pull_pages_inSeqOrderAboveSinceWithHasMore() {
     start();
     client.push(ALICE, Pushes.range("r1", 1, "notes", 1, 5));

@@ -111,13 +111,27 @@ final class PushEndpoint implements Endpoint {
     AppendResult.Appended appended = (AppendResult.Appended) outcome;
     List<AppendResult.Entry> entries = appended.entries();
     for (int k = 0; k < entries.size(); k++) {
-      AppendResult.Entry e = entries.get(k);
-      results[slots[k]] =
-          e.duplicate()
-              ? PushResult.duplicate(e.clientSeq(), e.seq())
-              : PushResult.accepted(e.clientSeq(), e.seq());
+      results[slots[k]] = result(entries.get(k));
     }
     call.ok(new PushResponse(Arrays.asList(results), appended.latestSeq()));
+  }
+
+  private static PushResult result(AppendResult.Entry e) {
+    if (e.conflict()) {
+      return PushResult.rejected(
+          e.clientSeq(),
+          "replica_conflict",
+          "client_seq "
+              + e.clientSeq()
+              + " of this replica is already stored with different content (seq "
+              + e.seq()
+              + "); the replica reuses client seqs, e.g. its database was restored from a"
+              + " backup or copied",
+          false);
+    }
+    return e.duplicate()
+        ? PushResult.duplicate(e.clientSeq(), e.seq())
+        : PushResult.accepted(e.clientSeq(), e.seq());
   }
 
   private static PushRequest parse(byte[] body) {
