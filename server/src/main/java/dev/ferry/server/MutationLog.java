@@ -7,6 +7,7 @@ import dev.ferry.transport.wire.PushMutation;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The server's storage: one append-only log of mutations per tenant, numbered by {@code seq} in
@@ -71,6 +72,28 @@ public interface MutationLog extends AutoCloseable {
   default PullResponse read(
       String tenant, ProjectSet readable, long since, int limit, long maxBytes) {
     return read(tenant, readable, since, limit);
+  }
+
+  /**
+   * Looks up which of {@code mutations} the replica already stored, storing nothing and leaving the
+   * lease epoch alone.
+   *
+   * <p>The HTTP layer asks this for mutations it refuses by policy: a mutation stored earlier whose
+   * answer was lost, retried after the token's write grants narrowed, must still be answered {@code
+   * duplicate} (or {@code replica_conflict}), or the client would keep it pending forever. A stored
+   * row never changes, so the lookup needs no transaction with an append.
+   *
+   * <p>The default finds nothing, so that logs written before it existed keep compiling (their
+   * refused retries stay {@code policy_forbidden}); implementations should override it.
+   *
+   * @return an entry per mutation whose client seq the replica stored, by client seq: a duplicate
+   *     with the original seq, or a {@linkplain AppendResult.Entry#conflict() conflict}; mutations
+   *     not stored are absent
+   * @throws StorageException if the database fails
+   */
+  default Map<Long, AppendResult.Entry> findStored(
+      String tenant, String replicaId, List<PushMutation> mutations) {
+    return Map.of();
   }
 
   /**

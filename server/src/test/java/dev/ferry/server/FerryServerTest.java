@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -272,6 +273,18 @@ class FerryServerTest {
     @Override
     public PullResponse read(String tenant, ProjectSet readable, long since, int limit) {
       return delegate.read(tenant, readable, since, limit);
+    }
+
+    @Override
+    public PullResponse read(
+        String tenant, ProjectSet readable, long since, int limit, long maxBytes) {
+      return delegate.read(tenant, readable, since, limit, maxBytes);
+    }
+
+    @Override
+    public Map<Long, AppendResult.Entry> findStored(
+        String tenant, String replicaId, List<PushMutation> mutations) {
+      return delegate.findStored(tenant, replicaId, mutations);
     }
 
     @Override

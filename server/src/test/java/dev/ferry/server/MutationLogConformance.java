@@ -425,6 +425,32 @@ public abstract class MutationLogConformance {
   }
 
   @Test
+  void grants_storedMutationRetriedAfterGrantsNarrowed_isAnsweredDuplicate() {
+    start();
+    String secret = Pushes.mutation(1, "secret", "a", "1");
+    client.push(ALICE, Pushes.body("r1", 1, secret, Pushes.mutation(2, "secret", "b", "2")));
+
+    // The answer was lost; the replica retries with a token that may no longer write "secret".
+    PushResponse retry =
+        client
+            .push(
+                NOTES_ONLY,
+                Pushes.body(
+                    "r1",
+                    1,
+                    secret,
+                    Pushes.mutation(2, "secret", "b", "22"),
+                    Pushes.mutation(3, "secret", "c", "3")))
+            .push();
+
+    assertEquals(PushResult.duplicate(1, 1), retry.results().get(0));
+    assertEquals("replica_conflict", retry.results().get(1).code());
+    assertEquals("policy_forbidden", retry.results().get(2).code());
+    assertTrue(retry.results().get(2).retryable());
+    assertEquals(2, client.pull(ALICE, 0, 10, 0).pull().latestSeq());
+  }
+
+  @Test
   void grants_pullReturnsOnlyReadableProjects() {
     start();
     client.push(

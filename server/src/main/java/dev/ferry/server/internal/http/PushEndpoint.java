@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code POST /v1/push}: authenticates, refuses a token that may write no project at all (403),
@@ -75,12 +76,14 @@ final class PushEndpoint implements Endpoint {
     PushResult[] results = new PushResult[n];
     List<PushMutation> toStore = new ArrayList<>(n);
     int[] slots = new int[n];
+    List<PushMutation> forbidden = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       PushMutation m = request.mutations().get(i);
       String problem = MutationChecks.problem(m);
       if (problem != null) {
         results[i] = PushResult.rejected(m.clientSeq(), "validation_error", problem, false);
       } else if (!principal.writable().contains(m.project())) {
+        forbidden.add(m);
         results[i] =
             PushResult.rejected(
                 m.clientSeq(),
@@ -113,7 +116,34 @@ final class PushEndpoint implements Endpoint {
     for (int k = 0; k < entries.size(); k++) {
       results[slots[k]] = result(entries.get(k));
     }
+    answerStoredEarlier(principal, request, forbidden, results);
     call.ok(new PushResponse(Arrays.asList(results), appended.latestSeq()));
+  }
+
+  /**
+   * Answers refused mutations that an earlier push stored as what they are: a mutation stored
+   * before the token's grants narrowed, whose answer was lost, would otherwise stay pending
+   * forever. Only looks up; a refused mutation is never stored.
+   */
+  private void answerStoredEarlier(
+      Principal principal,
+      PushRequest request,
+      List<PushMutation> forbidden,
+      PushResult[] results) {
+    if (forbidden.isEmpty()) {
+      return;
+    }
+    Map<Long, AppendResult.Entry> stored =
+        log.findStored(principal.tenant(), request.replicaId(), forbidden);
+    if (stored.isEmpty()) {
+      return;
+    }
+    for (int i = 0; i < results.length; i++) {
+      AppendResult.Entry earlier = stored.get(results[i].clientSeq());
+      if (earlier != null && "policy_forbidden".equals(results[i].code())) {
+        results[i] = result(earlier);
+      }
+    }
   }
 
   private static PushResult result(AppendResult.Entry e) {

@@ -10,6 +10,7 @@ import dev.ferry.transport.wire.PushMutation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
@@ -148,6 +149,16 @@ public final class PostgresMutationLog implements MutationLog {
       return pool.with(h -> PageReader.read(h, tenant, readable, since, limit, maxBytes));
     } catch (JdbiException e) {
       throw new StorageException("read from the PostgreSQL log failed", e);
+    }
+  }
+
+  @Override
+  public Map<Long, AppendResult.Entry> findStored(
+      String tenant, String replicaId, List<PushMutation> mutations) {
+    try {
+      return pool.with(h -> DedupeLookup.find(h, tenant, replicaId, mutations));
+    } catch (JdbiException e) {
+      throw new StorageException("lookup in the PostgreSQL log failed", e);
     }
   }
 

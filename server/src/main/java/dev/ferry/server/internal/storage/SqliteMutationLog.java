@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -163,6 +164,17 @@ public final class SqliteMutationLog implements MutationLog {
       return readers.with(h -> PageReader.read(h, tenant, readable, since, limit, maxBytes));
     } catch (JdbiException e) {
       throw new StorageException("read from the SQLite log failed", e);
+    }
+  }
+
+  @Override
+  public Map<Long, AppendResult.Entry> findStored(
+      String tenant, String replicaId, List<PushMutation> mutations) {
+    checkOpen();
+    try {
+      return readers.with(h -> DedupeLookup.find(h, tenant, replicaId, mutations));
+    } catch (JdbiException e) {
+      throw new StorageException("lookup in the SQLite log failed", e);
     }
   }
 
