@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.server.TestClient.Reply;
+import dev.ferry.transport.HttpSyncTransport;
+import dev.ferry.transport.TransportException;
 import dev.ferry.transport.wire.PullResponse;
 import dev.ferry.transport.wire.PushMutation;
 import java.io.UncheckedIOException;
@@ -19,7 +21,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -132,6 +136,35 @@ class FerryServerTest {
     assertFalse(log.contains(replica), log);
     assertFalse(log.contains("payload-that-must-not-be-logged"), log);
     assertFalse(log.contains(TOKEN), log);
+  }
+
+  @Test
+  void pull_beyondTheLongPollCap_transportWaitsRetryAfterThenReportsRateLimited() throws Exception {
+    ServerLimits oneWaiter = ServerLimits.builder().maxWaiters(1).build();
+    List<Duration> waits = new CopyOnWriteArrayList<>();
+    try (FerryServer server =
+            builder(MutationLog.sqlite(dir.resolve("s.db"))).limits(oneWaiter).build().start();
+        HttpSyncTransport transport =
+            HttpSyncTransport.builder()
+                .baseUrl(server.baseUri().toString())
+                .token(TOKEN)
+                .sleeper(waits::add)
+                .build()) {
+      TestClient client = new TestClient(server.baseUri());
+      CompletableFuture<Reply> parked = client.pullAsync(TOKEN, 0, 10, 20_000);
+      Await.until("the only long-poll slot is taken", () -> server.parkedPulls() == 1);
+
+      TransportException e =
+          assertThrows(
+              TransportException.class, () -> transport.pull(0, 10, Duration.ofSeconds(20)));
+
+      assertEquals(TransportException.Kind.RATE_LIMITED, e.kind());
+      assertEquals(Optional.of(Duration.ofSeconds(1)), e.retryAfter());
+      assertEquals(2, waits.size(), "three attempts: " + waits);
+      assertTrue(waits.stream().allMatch(w -> w.compareTo(Duration.ofSeconds(1)) >= 0), "" + waits);
+      client.push(TOKEN, Pushes.range("r", 1, "p", 1, 1));
+      assertEquals(200, parked.get(30, TimeUnit.SECONDS).status());
+    }
   }
 
   @Test

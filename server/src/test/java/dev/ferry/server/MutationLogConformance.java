@@ -320,19 +320,30 @@ public abstract class MutationLogConformance {
   }
 
   @Test
-  void longPoll_capReached_answersTheExcessAtOnce() throws Exception {
-    start(ServerLimits.builder().maxWaiters(2).build());
+  void longPoll_capReached_answersTheExcess429AtOnce() throws Exception {
+    start(ServerLimits.builder().maxWaiters(2).maxWait(Duration.ofSeconds(60)).build());
     CompletableFuture<Reply> a = client.pullAsync(ALICE, 0, 10, 60_000);
     CompletableFuture<Reply> b = client.pullAsync(ALICE, 0, 10, 60_000);
     Await.until("two pulls are parked", () -> server.parkedPulls() == 2);
 
-    Reply third = client.pull(ALICE, 0, 10, 60_000);
+    // Answered at once rather than empty: an empty 200 would send the client straight back.
+    Reply third = client.pullAsync(ALICE, 0, 10, 60_000).get(20, TimeUnit.SECONDS);
 
-    assertEquals(200, third.status());
-    assertTrue(third.pull().mutations().isEmpty());
+    assertError(third, 429, "rate_limited", "too_many_long_polls");
+    assertEquals("1", third.retryAfter());
     client.push(ALICE, Pushes.range("r1", 1, "notes", 1, 1));
     assertEquals(1, a.get(30, TimeUnit.SECONDS).pull().mutations().size());
     assertEquals(1, b.get(30, TimeUnit.SECONDS).pull().mutations().size());
+  }
+
+  @Test
+  void longPoll_turnedOff_answersAtOnceWithThePage() throws Exception {
+    start(ServerLimits.builder().maxWaiters(0).maxWait(Duration.ofSeconds(60)).build());
+
+    Reply r = client.pullAsync(ALICE, 0, 10, 60_000).get(20, TimeUnit.SECONDS);
+
+    assertEquals(200, r.status(), r.text());
+    assertTrue(r.pull().mutations().isEmpty());
   }
 
   @Test

@@ -72,7 +72,7 @@ final class ApiCall {
     if (e.status() == 401) {
       headers.set("WWW-Authenticate", "Bearer");
     }
-    if (e.status() == 503) {
+    if (e.status() == 503 || e.status() == 429) {
       headers.set("Retry-After", "1");
     }
     byte[] json;

@@ -58,6 +58,10 @@ final class ApiException extends RuntimeException {
     return new ApiException(413, "too_large", "too_large", message, null);
   }
 
+  static ApiException rateLimited(String code, String message) {
+    return new ApiException(429, "rate_limited", code, message, null);
+  }
+
   static ApiException unavailable(String code, String message) {
     return new ApiException(503, "unavailable", code, message, null);
   }
