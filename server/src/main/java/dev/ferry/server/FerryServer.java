@@ -2,6 +2,7 @@ package dev.ferry.server;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.ferry.server.internal.DaemonThreads;
+import dev.ferry.server.internal.JdkHttpServerSettings;
 import dev.ferry.server.internal.http.HttpApi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class FerryServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FerryServer.class);
-  private static final String NODELAY = "sun.net.httpserver.nodelay";
   private static final Duration DEFAULT_STOP = Duration.ofSeconds(5);
 
   private enum State {
@@ -83,12 +84,9 @@ public final class FerryServer implements AutoCloseable {
     if (state == State.STOPPED) {
       throw new IllegalStateException("a stopped server cannot be started again");
     }
-    // Read once when the JDK HTTP server's classes initialize: without it every response waits
-    // ~40 ms for Nagle's algorithm and delayed ACKs.
-    if (System.getProperty(NODELAY) == null) {
-      System.setProperty(NODELAY, "true");
-    }
-    HttpApi newApi = new HttpApi(storage, grants, limits, clock);
+    // Read once when the JDK HTTP server's classes initialize, so before the first server exists.
+    Optional<Duration> responseLimit = JdkHttpServerSettings.applyDefaults(System.getProperties());
+    HttpApi newApi = new HttpApi(storage, grants, fitted(limits, responseLimit), clock);
     ThreadPoolExecutor pool = newWorkers();
     try {
       HttpServer server =
@@ -201,6 +199,24 @@ public final class FerryServer implements AutoCloseable {
   /** Long-poll pulls parked now; 0 when not running. */
   public synchronized int parkedPulls() {
     return api == null || state != State.RUNNING ? 0 : api.parkedPulls();
+  }
+
+  /**
+   * The limits with long-polls short enough that the JDK's response time limit does not cut them
+   * off (it counts a long-poll's whole wait).
+   */
+  private static ServerLimits fitted(ServerLimits limits, Optional<Duration> responseLimit) {
+    Duration wait = JdkHttpServerSettings.longestWait(limits.maxWait(), responseLimit);
+    if (wait.equals(limits.maxWait())) {
+      return limits;
+    }
+    LOG.warn(
+        "long-polls are held at most {} ms instead of {} ms: {}={} s closes slower responses",
+        wait.toMillis(),
+        limits.maxWait().toMillis(),
+        JdkHttpServerSettings.MAX_RESPONSE_TIME,
+        responseLimit.map(Duration::toSeconds).orElse(0L));
+    return limits.toBuilder().maxWait(wait).build();
   }
 
   private ThreadPoolExecutor newWorkers() {

@@ -55,6 +55,16 @@ class FerryServerTest {
   }
 
   @Test
+  void start_jdkRequestAndResponseTimeLimitsUnset_setsThem() {
+    // The surefire JVM sets only nodelay, so these are unset until a server starts; a few slow
+    // clients would otherwise hold every worker thread for good (see SlowClientsTest).
+    try (FerryServer server = builder(MutationLog.sqlite(dir.resolve("s.db"))).build().start()) {
+      assertEquals("60", System.getProperty("sun.net.httpserver.maxReqTime"));
+      assertEquals("120", System.getProperty("sun.net.httpserver.maxRspTime"));
+    }
+  }
+
+  @Test
   void start_afterStop_isRefused() {
     FerryServer server = builder(MutationLog.sqlite(dir.resolve("s.db"))).build().start();
     server.stop(Duration.ofSeconds(1));
