@@ -41,6 +41,7 @@ public final class FerryServer implements AutoCloseable {
   private enum State {
     NEW,
     RUNNING,
+    STOPPING,
     STOPPED
   }
 
@@ -51,9 +52,11 @@ public final class FerryServer implements AutoCloseable {
   private final ServerLimits limits;
   private final Clock clock;
 
-  private State state = State.NEW;
-  private @Nullable HttpServer http;
-  private @Nullable HttpApi api;
+  // Written under this server's lock by start and stop; read without it, so that monitoring calls
+  // answer while a stop waits for requests in flight.
+  private volatile State state = State.NEW;
+  private volatile @Nullable HttpServer http;
+  private volatile @Nullable HttpApi api;
   private @Nullable ThreadPoolExecutor workers;
 
   private FerryServer(Builder b) {
@@ -81,7 +84,7 @@ public final class FerryServer implements AutoCloseable {
     if (state == State.RUNNING) {
       return this;
     }
-    if (state == State.STOPPED) {
+    if (state != State.NEW) {
       throw new IllegalStateException("a stopped server cannot be started again");
     }
     // Read once when the JDK HTTP server's classes initialize, so before the first server exists.
@@ -127,12 +130,13 @@ public final class FerryServer implements AutoCloseable {
       return;
     }
     State was = state;
-    state = State.STOPPED;
+    state = State.STOPPING;
     try {
       if (was == State.RUNNING) {
         stopServing(timeout);
       }
     } finally {
+      state = State.STOPPED;
       storage.close();
     }
   }
@@ -170,11 +174,12 @@ public final class FerryServer implements AutoCloseable {
    *
    * @throws IllegalStateException before {@link #start}
    */
-  public synchronized int port() {
-    if (http == null) {
+  public int port() {
+    HttpServer h = http;
+    if (h == null) {
       throw new IllegalStateException("the server has not been started");
     }
-    return http.getAddress().getPort();
+    return h.getAddress().getPort();
   }
 
   /**
@@ -182,7 +187,7 @@ public final class FerryServer implements AutoCloseable {
    *
    * @throws IllegalStateException before {@link #start}
    */
-  public synchronized URI baseUri() {
+  public URI baseUri() {
     int p = port();
     String h = host.contains(":") ? "[" + host + "]" : host;
     if (host.equals("0.0.0.0") || host.equals("::")) {
@@ -191,14 +196,24 @@ public final class FerryServer implements AutoCloseable {
     return URI.create("http://" + h + ":" + p);
   }
 
-  /** Requests received and not yet answered, including parked long-polls; 0 when not running. */
-  public synchronized int inFlightRequests() {
-    return api == null || state != State.RUNNING ? 0 : api.inFlight();
+  /**
+   * Requests received and not yet answered, including parked long-polls; also while a stop waits
+   * for them; 0 before start and after stop. Does not wait for a stop in progress.
+   */
+  public int inFlightRequests() {
+    HttpApi a = api;
+    return a == null || !serving() ? 0 : a.inFlight();
   }
 
-  /** Long-poll pulls parked now; 0 when not running. */
-  public synchronized int parkedPulls() {
-    return api == null || state != State.RUNNING ? 0 : api.parkedPulls();
+  /** Long-poll pulls parked now; 0 before start and after stop. Does not wait for a stop. */
+  public int parkedPulls() {
+    HttpApi a = api;
+    return a == null || !serving() ? 0 : a.parkedPulls();
+  }
+
+  private boolean serving() {
+    State s = state;
+    return s == State.RUNNING || s == State.STOPPING;
   }
 
   /**

@@ -14,11 +14,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -237,6 +239,80 @@ class FerryServerTest {
     assertTrue(
         push.handle((r, e) -> e != null || r.status() != 200).get(30, TimeUnit.SECONDS),
         "the blocked push was cut off, not answered as stored");
+  }
+
+  @Test
+  void stop_appendWaitingForSqlitesWriteLock_returnsWithoutWaitingForIt() throws Exception {
+    Path file = dir.resolve("s.db");
+    FerryServer server = builder(MutationLog.sqlite(file)).build().start();
+    TestClient client = new TestClient(server.baseUri());
+    try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = other.createStatement()) {
+      // Another process holds the write lock: the append waits out SQLite's 10 s busy timeout.
+      s.execute("BEGIN IMMEDIATE");
+      client.sendAsync(
+          client.post("/v1/push", TOKEN, Pushes.range("r", 1, "p", 1, 1).getBytes()).build());
+      Await.until("an append waits for the write lock", () -> appendRunning() != null);
+      Thread append = appendRunning();
+
+      CompletableFuture.runAsync(() -> server.stop(Duration.ofMillis(200)))
+          .get(8, TimeUnit.SECONDS);
+
+      assertTrue(
+          Arrays.stream(append.getStackTrace())
+              .anyMatch(f -> f.getMethodName().equals("inImmediate")),
+          "stop returned while the append still waited, instead of waiting for it");
+      s.execute("ROLLBACK");
+    }
+    Await.until("the append gave up", () -> appendRunning() == null);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement();
+        ResultSet rows = s.executeQuery("SELECT COUNT(*) FROM ferry_log")) {
+      assertEquals(0, rows.getInt(1), "an append still waiting at stop commits nothing");
+    }
+  }
+
+  /** The server thread inside a SQLite append, or null. */
+  private static Thread appendRunning() {
+    for (Map.Entry<Thread, StackTraceElement[]> t : Thread.getAllStackTraces().entrySet()) {
+      if (t.getKey().getName().startsWith("ferry-http")
+          && Arrays.stream(t.getValue()).anyMatch(f -> f.getMethodName().equals("inImmediate"))) {
+        return t.getKey();
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void inFlightRequestsAndParkedPulls_duringAStop_answerWithoutWaitingForIt() throws Exception {
+    BlockingLog log = new BlockingLog(MutationLog.sqlite(dir.resolve("s.db")));
+    FerryServer server = builder(log).build().start();
+    TestClient client = new TestClient(server.baseUri());
+    CompletableFuture<Reply> push =
+        client.sendAsync(
+            client.post("/v1/push", TOKEN, Pushes.range("r", 1, "p", 1, 1).getBytes()).build());
+    assertTrue(log.entered.await(30, TimeUnit.SECONDS));
+    CompletableFuture<Void> stopping =
+        CompletableFuture.runAsync(() -> server.stop(Duration.ofSeconds(60)));
+    Await.until(
+        "the stop began",
+        () -> {
+          try {
+            return client.send(client.get("/v1/health", null).build()).status() == 503;
+          } catch (RuntimeException connectionClosed) {
+            return true;
+          }
+        });
+
+    int inFlight =
+        CompletableFuture.supplyAsync(server::inFlightRequests).get(10, TimeUnit.SECONDS);
+    int parked = CompletableFuture.supplyAsync(server::parkedPulls).get(10, TimeUnit.SECONDS);
+
+    assertEquals(1, inFlight, "the blocked push");
+    assertEquals(0, parked);
+    log.release.countDown();
+    assertEquals(200, push.get(30, TimeUnit.SECONDS).status());
+    stopping.get(30, TimeUnit.SECONDS);
   }
 
   @Test
