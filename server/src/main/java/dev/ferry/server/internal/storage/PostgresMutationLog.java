@@ -7,8 +7,12 @@ import dev.ferry.server.ProjectSet;
 import dev.ferry.server.StorageException;
 import dev.ferry.transport.wire.PullResponse;
 import dev.ferry.transport.wire.PushMutation;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,6 +39,12 @@ public final class PostgresMutationLog implements MutationLog {
   private static final String LOCK_TENANT =
       "SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))";
   private static final String NOTIFY = "SELECT pg_notify(:channel, :tenant)";
+
+  /** PostgreSQL's identifier limit (NAMEDATALEN - 1); schema names are ASCII, so bytes = chars. */
+  static final int MAX_IDENTIFIER_BYTES = 63;
+
+  private static final String CHANNEL_PREFIX = "ferry_commits_";
+  private static final int CHANNEL_HASH_CHARS = 16;
 
   private final String schema;
   private final String description;
@@ -178,9 +188,28 @@ public final class PostgresMutationLog implements MutationLog {
     pool.close();
   }
 
-  /** The NOTIFY channel; per schema, so logs in different schemas do not wake each other. */
+  /**
+   * The NOTIFY channel; per schema, so logs in different schemas do not wake each other. A channel
+   * is an identifier, at most {@value #MAX_IDENTIFIER_BYTES} bytes: {@code pg_notify} refuses a
+   * longer name (while {@code LISTEN} would silently truncate it), so a long schema name is
+   * shortened and made unique again with a hash of the whole name.
+   */
   static String channelOf(String schema) {
-    return "ferry_commits_" + schema;
+    String plain = CHANNEL_PREFIX + schema;
+    if (plain.length() <= MAX_IDENTIFIER_BYTES) {
+      return plain;
+    }
+    String hash = HexFormat.of().formatHex(sha256(schema)).substring(0, CHANNEL_HASH_CHARS);
+    int keep = MAX_IDENTIFIER_BYTES - CHANNEL_PREFIX.length() - 1 - CHANNEL_HASH_CHARS;
+    return CHANNEL_PREFIX + schema.substring(0, keep) + "_" + hash;
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
   }
 
   /** Drops the query string, where a JDBC URL may carry a password. */

@@ -56,11 +56,15 @@ class PostgresMutationLogTest extends MutationLogConformance {
     if (URL == null || URL.isBlank()) {
       return;
     }
+    dropSchema(schema);
+  }
+
+  private static void dropSchema(String name) {
     try (Connection c = DriverManager.getConnection(URL);
         Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      s.execute("DROP SCHEMA IF EXISTS " + name + " CASCADE");
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot drop test schema " + schema, e);
+      throw new IllegalStateException("cannot drop test schema " + name, e);
     }
   }
 
@@ -147,6 +151,26 @@ class PostgresMutationLogTest extends MutationLogConformance {
     assertTrue(log.contains("storage failure"), log);
     assertTrue(log.contains("SQLState P0001"), "the database's error is named: " + log);
     assertFalse(log.contains("payload-that-must-not-be-logged"), log);
+  }
+
+  @Test
+  void longestSchemaName_pushesAndWakesLongPollsAcrossLogs() throws Exception {
+    // 50 characters, the most a schema may have: with a plain prefix the NOTIFY channel would be
+    // 64 bytes, one more than PostgreSQL allows, and every push would fail.
+    String longSchema = (schema + "_" + "x".repeat(50)).substring(0, 50);
+    try (FerryServer a = serverOn(MutationLog.postgres(URL, longSchema));
+        FerryServer b = serverOn(MutationLog.postgres(URL, longSchema))) {
+      TestClient viaA = new TestClient(a.baseUri());
+      CompletableFuture<Reply> parked = viaA.pullAsync(ALICE, 0, 10, 60_000);
+      Await.until("the pull is parked", () -> a.parkedPulls() == 1);
+
+      Reply pushed = new TestClient(b.baseUri()).push(ALICE, Pushes.range("r1", 1, "notes", 1, 1));
+
+      assertEquals(200, pushed.status(), pushed.text());
+      assertEquals(List.of(1L), seqs(parked.get(30, TimeUnit.SECONDS).pull()));
+    } finally {
+      dropSchema(longSchema);
+    }
   }
 
   @Test
