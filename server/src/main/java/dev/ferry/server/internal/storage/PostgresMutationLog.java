@@ -26,9 +26,13 @@ import org.jdbi.v3.core.JdbiException;
  *
  * <p>An append takes {@code pg_advisory_xact_lock} on its tenant before reading the tenant's
  * highest seq, so appenders of one tenant commit one at a time in seq order, in this process or any
- * other; tenants do not wait for each other. The append's transaction also sends {@code NOTIFY},
- * which PostgreSQL delivers on commit to every process's {@link PgNotificationListener}, so
- * long-polls wake across processes. Thread-safe.
+ * other; tenants do not wait for each other. That read must see the previous lock holder's commit,
+ * which holds only at READ COMMITTED (each statement takes a fresh snapshot); under REPEATABLE READ
+ * the snapshot would date from before the lock was granted, seqs would repeat and appends fail. The
+ * pool's connections therefore pin READ COMMITTED when they open ({@link PgSchema#openIn}),
+ * whatever the database's default. The append's transaction also sends {@code NOTIFY}, which
+ * PostgreSQL delivers on commit to every process's {@link PgNotificationListener}, so long-polls
+ * wake across processes. Thread-safe.
  */
 public final class PostgresMutationLog implements MutationLog {
 

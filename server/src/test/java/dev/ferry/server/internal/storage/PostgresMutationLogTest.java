@@ -17,6 +17,7 @@ import dev.ferry.server.TokenGrant;
 import dev.ferry.transport.wire.PulledMutation;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -170,6 +171,31 @@ class PostgresMutationLogTest extends MutationLogConformance {
       assertEquals(List.of(1L), seqs(parked.get(30, TimeUnit.SECONDS).pull()));
     } finally {
       dropSchema(longSchema);
+    }
+  }
+
+  @Test
+  void concurrentPushers_databaseDefaultsToRepeatableRead_stillGaplessInCommitOrder()
+      throws Exception {
+    // A stricter default isolation makes a transaction's snapshot older than the advisory lock it
+    // waits for, so it would read a stale highest seq. Set for this test's connections only.
+    String url =
+        URL
+            + (URL.contains("?") ? "&" : "?")
+            + "options=-c%20default_transaction_isolation%3Drepeatable%5C%20read";
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SHOW default_transaction_isolation")) {
+      assertTrue(r.next());
+      assertEquals("repeatable read", r.getString(1), "the test's connections default to it");
+    }
+    try (FerryServer server = serverOn(MutationLog.postgres(url, schema))) {
+      TestClient via = new TestClient(server.baseUri());
+
+      List<PulledMutation> seen =
+          pushConcurrentlyWhileFollowing(new TestClient[] {via}, via, 4, 10, 20);
+
+      assertGaplessAndOnce(seen, 4 * 10 * 20);
     }
   }
 
