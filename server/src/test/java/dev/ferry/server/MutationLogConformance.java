@@ -286,8 +286,12 @@ public abstract class MutationLogConformance {
     start();
     client.push(ALICE, Pushes.range("r1", 1, "notes", 1, 2));
 
+    long started = System.nanoTime();
     PullResponse page = client.pull(ALICE, 2, 10, 150).pull();
+    long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
 
+    // A lower bound only, which load cannot break: the pull was held, not answered at once.
+    assertTrue(elapsedMillis >= 150, "answered after " + elapsedMillis + " ms");
     assertTrue(page.mutations().isEmpty());
     assertFalse(page.hasMore());
     assertEquals(2, page.latestSeq());
@@ -297,8 +301,11 @@ public abstract class MutationLogConformance {
   void longPoll_waitAboveTheCap_isCapped() {
     start(ServerLimits.builder().maxWait(Duration.ofMillis(100)).build());
 
+    long started = System.nanoTime();
     Reply r = client.pull(ALICE, 0, 10, 3_600_000);
+    long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
 
+    assertTrue(elapsedMillis >= 100, "held for the cap: " + elapsedMillis + " ms");
     assertEquals(200, r.status());
     assertTrue(r.pull().mutations().isEmpty());
   }
