@@ -25,10 +25,11 @@ public interface MutationLog extends AutoCloseable {
    *
    * <p>If a higher {@code leaseEpoch} was already seen for {@code (tenant, replicaId)}, nothing is
    * stored and the result is {@link AppendResult.StaleLease}. Otherwise each mutation whose {@code
-   * client_seq} this replica stored before is answered as a duplicate with its original seq, the
-   * others get the next seqs of the tenant, in list order, and the epoch is remembered, but only
-   * when the batch stores or deduplicates at least one mutation: a push that writes nothing must
-   * not fence the replica's real lease holder out.
+   * client_seq} this replica stored before is answered as a duplicate with its original seq (a
+   * {@linkplain AppendResult.Entry#conflict() conflict}, not stored, when the stored mutation's
+   * content differs), the others get the next seqs of the tenant, in list order, and the epoch is
+   * remembered, but only when the batch stores or deduplicates at least one mutation: a push that
+   * writes nothing must not fence the replica's real lease holder out.
    *
    * @param tenant the tenant whose log is written
    * @param replicaId the pushing replica
