@@ -33,13 +33,27 @@ public sealed interface AppendResult {
    *
    * @param clientSeq the mutation's client seq
    * @param seq its seq in the tenant's log, positive
-   * @param duplicate true when an earlier push stored it (then {@code seq} is the original)
+   * @param duplicate true when an earlier push stored this client seq (then {@code seq} is the
+   *     original)
+   * @param conflict true when the earlier push stored a different mutation under this client seq
+   *     (project, entity, entity key, op or payload text differ): the replica reuses client seqs,
+   *     e.g. its database was restored from an older backup or copied. Nothing is stored and the
+   *     push answers {@code rejected}, {@code replica_conflict}, not retryable. Implies {@code
+   *     duplicate}.
    */
-  record Entry(long clientSeq, long seq, boolean duplicate) {
+  record Entry(long clientSeq, long seq, boolean duplicate, boolean conflict) {
     public Entry {
       if (seq <= 0) {
         throw new IllegalArgumentException("seq must be positive, was " + seq);
       }
+      if (conflict && !duplicate) {
+        throw new IllegalArgumentException("a conflict is a duplicate client seq, so duplicate");
+      }
+    }
+
+    /** An entry that is not a conflict. */
+    public Entry(long clientSeq, long seq, boolean duplicate) {
+      this(clientSeq, seq, duplicate, false);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.ferry.server;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.ferry.server.internal.DaemonThreads;
+import dev.ferry.server.internal.JdkHttpServerSettings;
 import dev.ferry.server.internal.http.HttpApi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -34,12 +36,12 @@ import org.slf4j.LoggerFactory;
 public final class FerryServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FerryServer.class);
-  private static final String NODELAY = "sun.net.httpserver.nodelay";
   private static final Duration DEFAULT_STOP = Duration.ofSeconds(5);
 
   private enum State {
     NEW,
     RUNNING,
+    STOPPING,
     STOPPED
   }
 
@@ -50,9 +52,11 @@ public final class FerryServer implements AutoCloseable {
   private final ServerLimits limits;
   private final Clock clock;
 
-  private State state = State.NEW;
-  private @Nullable HttpServer http;
-  private @Nullable HttpApi api;
+  // Written under this server's lock by start and stop; read without it, so that monitoring calls
+  // answer while a stop waits for requests in flight.
+  private volatile State state = State.NEW;
+  private volatile @Nullable HttpServer http;
+  private volatile @Nullable HttpApi api;
   private @Nullable ThreadPoolExecutor workers;
 
   private FerryServer(Builder b) {
@@ -80,15 +84,12 @@ public final class FerryServer implements AutoCloseable {
     if (state == State.RUNNING) {
       return this;
     }
-    if (state == State.STOPPED) {
+    if (state != State.NEW) {
       throw new IllegalStateException("a stopped server cannot be started again");
     }
-    // Read once when the JDK HTTP server's classes initialize: without it every response waits
-    // ~40 ms for Nagle's algorithm and delayed ACKs.
-    if (System.getProperty(NODELAY) == null) {
-      System.setProperty(NODELAY, "true");
-    }
-    HttpApi newApi = new HttpApi(storage, grants, limits, clock);
+    // Read once when the JDK HTTP server's classes initialize, so before the first server exists.
+    Optional<Duration> responseLimit = JdkHttpServerSettings.applyDefaults(System.getProperties());
+    HttpApi newApi = new HttpApi(storage, grants, fitted(limits, responseLimit), clock);
     ThreadPoolExecutor pool = newWorkers();
     try {
       HttpServer server =
@@ -129,12 +130,13 @@ public final class FerryServer implements AutoCloseable {
       return;
     }
     State was = state;
-    state = State.STOPPED;
+    state = State.STOPPING;
     try {
       if (was == State.RUNNING) {
         stopServing(timeout);
       }
     } finally {
+      state = State.STOPPED;
       storage.close();
     }
   }
@@ -172,11 +174,12 @@ public final class FerryServer implements AutoCloseable {
    *
    * @throws IllegalStateException before {@link #start}
    */
-  public synchronized int port() {
-    if (http == null) {
+  public int port() {
+    HttpServer h = http;
+    if (h == null) {
       throw new IllegalStateException("the server has not been started");
     }
-    return http.getAddress().getPort();
+    return h.getAddress().getPort();
   }
 
   /**
@@ -184,7 +187,7 @@ public final class FerryServer implements AutoCloseable {
    *
    * @throws IllegalStateException before {@link #start}
    */
-  public synchronized URI baseUri() {
+  public URI baseUri() {
     int p = port();
     String h = host.contains(":") ? "[" + host + "]" : host;
     if (host.equals("0.0.0.0") || host.equals("::")) {
@@ -193,14 +196,42 @@ public final class FerryServer implements AutoCloseable {
     return URI.create("http://" + h + ":" + p);
   }
 
-  /** Requests received and not yet answered, including parked long-polls; 0 when not running. */
-  public synchronized int inFlightRequests() {
-    return api == null || state != State.RUNNING ? 0 : api.inFlight();
+  /**
+   * Requests received and not yet answered, including parked long-polls; also while a stop waits
+   * for them; 0 before start and after stop. Does not wait for a stop in progress.
+   */
+  public int inFlightRequests() {
+    HttpApi a = api;
+    return a == null || !serving() ? 0 : a.inFlight();
   }
 
-  /** Long-poll pulls parked now; 0 when not running. */
-  public synchronized int parkedPulls() {
-    return api == null || state != State.RUNNING ? 0 : api.parkedPulls();
+  /** Long-poll pulls parked now; 0 before start and after stop. Does not wait for a stop. */
+  public int parkedPulls() {
+    HttpApi a = api;
+    return a == null || !serving() ? 0 : a.parkedPulls();
+  }
+
+  private boolean serving() {
+    State s = state;
+    return s == State.RUNNING || s == State.STOPPING;
+  }
+
+  /**
+   * The limits with long-polls short enough that the JDK's response time limit does not cut them
+   * off (it counts a long-poll's whole wait).
+   */
+  private static ServerLimits fitted(ServerLimits limits, Optional<Duration> responseLimit) {
+    Duration wait = JdkHttpServerSettings.longestWait(limits.maxWait(), responseLimit);
+    if (wait.equals(limits.maxWait())) {
+      return limits;
+    }
+    LOG.warn(
+        "long-polls are held at most {} ms instead of {} ms: {}={} s closes slower responses",
+        wait.toMillis(),
+        limits.maxWait().toMillis(),
+        JdkHttpServerSettings.MAX_RESPONSE_TIME,
+        responseLimit.map(Duration::toSeconds).orElse(0L));
+    return limits.toBuilder().maxWait(wait).build();
   }
 
   private ThreadPoolExecutor newWorkers() {
@@ -287,6 +318,8 @@ public final class FerryServer implements AutoCloseable {
     }
 
     /**
+     * Builds a server that is not started yet; call {@link FerryServer#start()}.
+     *
      * @throws IllegalStateException without storage
      * @throws IllegalArgumentException if two grants share a token
      */

@@ -7,6 +7,7 @@ import dev.ferry.transport.wire.PushMutation;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The server's storage: one append-only log of mutations per tenant, numbered by {@code seq} in
@@ -23,15 +24,18 @@ public interface MutationLog extends AutoCloseable {
    * transaction.
    *
    * <p>If a higher {@code leaseEpoch} was already seen for {@code (tenant, replicaId)}, nothing is
-   * stored and the result is {@link AppendResult.StaleLease}. Otherwise the epoch is remembered,
-   * each mutation whose {@code client_seq} this replica stored before is answered as a duplicate
-   * with its original seq, and the others get the next seqs of the tenant, in list order.
+   * stored and the result is {@link AppendResult.StaleLease}. Otherwise each mutation whose {@code
+   * client_seq} this replica stored before is answered as a duplicate with its original seq (a
+   * {@linkplain AppendResult.Entry#conflict() conflict}, not stored, when the stored mutation's
+   * content differs), the others get the next seqs of the tenant, in list order, and the epoch is
+   * remembered, but only when the batch stores or deduplicates at least one mutation: a push that
+   * writes nothing must not fence the replica's real lease holder out.
    *
    * @param tenant the tenant whose log is written
    * @param replicaId the pushing replica
    * @param leaseEpoch the pusher's lease epoch, not negative
    * @param mutations well-formed mutations with distinct client_seq (may be empty: then only the
-   *     epoch is checked and remembered)
+   *     epoch is checked)
    * @param acceptedAt the time recorded as {@code accepted_at} of new rows
    * @return the outcome; for {@link AppendResult.Appended} one entry per mutation, in list order
    * @throws StorageException if the database fails; then nothing was stored
@@ -46,11 +50,52 @@ public interface MutationLog extends AutoCloseable {
   /**
    * Reads the page after {@code since}: up to {@code limit} mutations of {@code readable} projects
    * with seq above {@code since}, in increasing seq; {@code has_more} when more such mutations
-   * exist; {@code latest_seq} is the tenant's highest seq (over all projects).
+   * exist; {@code latest_seq} is the tenant's highest seq (over all projects). No byte budget: see
+   * {@link #read(String, ProjectSet, long, int, long)}.
    *
    * @throws StorageException if the database fails
    */
   PullResponse read(String tenant, ProjectSet readable, long since, int limit);
+
+  /**
+   * As {@link #read(String, ProjectSet, long, int)}, but the page also ends before the mutation
+   * that would take it past {@code maxBytes} (the UTF-8 size of payloads and names plus a fixed
+   * allowance per mutation for its other fields), always holding at least one mutation when there
+   * is one; {@code has_more} is then true. This keeps every response within what clients accept
+   * however large single mutations are, and bounds what the server holds in memory per pull.
+   *
+   * <p>The HTTP layer calls this one. The default ignores the budget, so that logs written before
+   * it existed keep compiling; implementations should override it.
+   *
+   * @param maxBytes the page's byte budget, positive
+   * @throws StorageException if the database fails
+   */
+  default PullResponse read(
+      String tenant, ProjectSet readable, long since, int limit, long maxBytes) {
+    return read(tenant, readable, since, limit);
+  }
+
+  /**
+   * Looks up which of {@code mutations} the replica already stored, storing nothing and leaving the
+   * lease epoch alone.
+   *
+   * <p>The HTTP layer asks this for mutations it refuses by policy: a mutation stored earlier whose
+   * answer was lost, retried after the token's write grants narrowed, must still be answered {@code
+   * duplicate} (or {@code replica_conflict}), or the client would keep it pending forever. A stored
+   * row never changes, so the lookup needs no transaction with an append.
+   *
+   * <p>The default finds nothing, so that logs written before it existed keep compiling (their
+   * refused retries stay {@code policy_forbidden}); implementations should override it.
+   *
+   * @return an entry per mutation whose client seq the replica stored, by client seq: a duplicate
+   *     with the original seq, or a {@linkplain AppendResult.Entry#conflict() conflict}; mutations
+   *     not stored are absent
+   * @throws StorageException if the database fails
+   */
+  default Map<Long, AppendResult.Entry> findStored(
+      String tenant, String replicaId, List<PushMutation> mutations) {
+    return Map.of();
+  }
 
   /**
    * Registers a listener told after every commit that added mutations to a tenant's log, including

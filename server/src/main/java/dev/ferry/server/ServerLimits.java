@@ -24,6 +24,7 @@ public final class ServerLimits {
   private final int workerThreads;
   private final int queueCapacity;
   private final int gzipResponseThreshold;
+  private final int maxPageBytes;
 
   private ServerLimits(Builder b) {
     this.maxBodyBytes = b.maxBodyBytes;
@@ -35,9 +36,13 @@ public final class ServerLimits {
     this.workerThreads = b.workerThreads;
     this.queueCapacity = b.queueCapacity;
     this.gzipResponseThreshold = b.gzipResponseThreshold;
+    this.maxPageBytes = b.maxPageBytes;
   }
 
-  /** The defaults: 8 MiB bodies, 1,000 mutations a push, pages of 500 up to 1,000, 30 s waits. */
+  /**
+   * The defaults: 8 MiB bodies, 1,000 mutations a push, pages of 500 up to 1,000 mutations and
+   * about 4 MiB, 30 s waits.
+   */
   public static ServerLimits defaults() {
     return DEFAULTS;
   }
@@ -97,6 +102,19 @@ public final class ServerLimits {
     return gzipResponseThreshold;
   }
 
+  /**
+   * Byte budget of one pull page: the page ends before the mutation that would take it past this
+   * many bytes, but always holds at least one mutation, so a single mutation as large as {@link
+   * #maxBodyBytes()} still gets through (its page then exceeds the budget). Counted as the UTF-8
+   * size of payloads and names plus a fixed allowance per mutation for the other fields; the
+   * response is within a few hundred bytes of it. It bounds what a client must accept and what the
+   * server builds in memory per pull: clients must accept at least {@code max(maxPageBytes,
+   * maxBodyBytes)} plus some overhead (the Ferry transport accepts 64 MiB by default).
+   */
+  public int maxPageBytes() {
+    return maxPageBytes;
+  }
+
   @Override
   public String toString() {
     return "ServerLimits[maxBodyBytes="
@@ -117,6 +135,8 @@ public final class ServerLimits {
         + queueCapacity
         + ", gzipResponseThreshold="
         + gzipResponseThreshold
+        + ", maxPageBytes="
+        + maxPageBytes
         + "]";
   }
 
@@ -131,6 +151,7 @@ public final class ServerLimits {
     private int workerThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     private int queueCapacity = 1_024;
     private int gzipResponseThreshold = 8 * 1024;
+    private int maxPageBytes = 4 * 1024 * 1024;
 
     private Builder() {}
 
@@ -144,9 +165,12 @@ public final class ServerLimits {
       workerThreads = l.workerThreads;
       queueCapacity = l.queueCapacity;
       gzipResponseThreshold = l.gzipResponseThreshold;
+      maxPageBytes = l.maxPageBytes;
     }
 
     /**
+     * Sets the largest request body in bytes, counted after gzip decompression. Default 8 MiB.
+     *
      * @throws IllegalArgumentException unless at least 1,024 bytes
      */
     public Builder maxBodyBytes(int bytes) {
@@ -158,6 +182,8 @@ public final class ServerLimits {
     }
 
     /**
+     * Sets the most mutations one push may carry. Default 1,000.
+     *
      * @throws IllegalArgumentException unless between 1 and 100,000
      */
     public Builder maxBatchMutations(int count) {
@@ -170,6 +196,8 @@ public final class ServerLimits {
     }
 
     /**
+     * Sets the page size of a pull that names no {@code limit}. Default 500.
+     *
      * @throws IllegalArgumentException unless positive (checked against the max in build)
      */
     public Builder defaultPullLimit(int count) {
@@ -181,6 +209,9 @@ public final class ServerLimits {
     }
 
     /**
+     * Sets the largest page a pull gets, in mutations; a larger {@code limit} is lowered to it.
+     * Default 1,000.
+     *
      * @throws IllegalArgumentException unless between 1 and 100,000 (checked against the default in
      *     build)
      */
@@ -194,6 +225,9 @@ public final class ServerLimits {
     }
 
     /**
+     * Sets the longest a long-poll is held; a larger {@code wait_ms} is lowered to it. Default 30
+     * s.
+     *
      * @throws IllegalArgumentException if negative or over one hour
      */
     public Builder maxWait(Duration wait) {
@@ -206,6 +240,8 @@ public final class ServerLimits {
     }
 
     /**
+     * Sets the most long-polls parked at once. Default 1,000.
+     *
      * @throws IllegalArgumentException if negative (0 turns long-polling off)
      */
     public Builder maxWaiters(int count) {
@@ -217,6 +253,8 @@ public final class ServerLimits {
     }
 
     /**
+     * Sets the number of threads that run request handlers. Default {@code max(4, 2 × cores)}.
+     *
      * @throws IllegalArgumentException unless between 1 and 1,024
      */
     public Builder workerThreads(int count) {
@@ -229,6 +267,8 @@ public final class ServerLimits {
     }
 
     /**
+     * Sets how many requests may queue for a worker thread. Default 1,024.
+     *
      * @throws IllegalArgumentException unless positive
      */
     public Builder queueCapacity(int count) {
@@ -240,6 +280,9 @@ public final class ServerLimits {
     }
 
     /**
+     * Sets the response size in bytes from which responses are gzipped for clients that accept it.
+     * Default 8 KiB.
+     *
      * @throws IllegalArgumentException if negative
      */
     public Builder gzipResponseThreshold(int bytes) {
@@ -252,6 +295,22 @@ public final class ServerLimits {
     }
 
     /**
+     * Sets the byte budget of one pull page (see {@link ServerLimits#maxPageBytes()}). Default 4
+     * MiB.
+     *
+     * @throws IllegalArgumentException unless at least 1,024 bytes
+     */
+    public Builder maxPageBytes(int bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("max page bytes must be at least 1024, was " + bytes);
+      }
+      this.maxPageBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Builds the limits after checking the settings against each other.
+     *
      * @throws IllegalArgumentException if the default pull limit exceeds the max pull limit
      */
     public ServerLimits build() {

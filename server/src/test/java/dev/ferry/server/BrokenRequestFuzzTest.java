@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.ferry.server.TestClient.Reply;
 import dev.ferry.transport.wire.PullResponse;
+import dev.ferry.transport.wire.PushMutation;
 import dev.ferry.transport.wire.PushRequest;
 import dev.ferry.transport.wire.PushResult;
 import dev.ferry.transport.wire.WireJson;
@@ -15,7 +16,9 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -23,6 +26,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import java.util.regex.Matcher;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,19 +36,22 @@ import org.junit.jupiter.api.io.TempDir;
  * Thousands of randomly broken requests: none may be answered 500 (or with a dropped connection),
  * every answer is an error body or a push whose every mutation was rejected, and nothing is stored.
  * Seeded, so a failure reproduces; the seed is in the failure message.
+ *
+ * <p>Some mutations turn out well formed, among them extreme but parseable ones (the largest client
+ * seq and epoch, timestamps at and beyond the years the server keeps). They are not skipped: an
+ * independent oracle of what the server must store routes them to a second tenant, where each must
+ * be stored or rejected as the oracle says, and never fail the server.
  */
 class BrokenRequestFuzzTest {
 
   private static final String TOKEN = "fuzz-token-0123456789abcdef";
+  private static final String VALID_TOKEN = "fuzz-valid-token-0123456789";
   private static final long SEED = 0x5EED_F00DL;
   private static final int CASES = 3_000;
   private static final int MAX_BODY = 64 * 1024;
   private static final int MAX_BATCH = 50;
 
-  /**
-   * What the server would store: within the limits, parses strictly and has a mutation without a
-   * blank name.
-   */
+  /** Parses as strictly as the server does, for the oracle. */
   private static final ObjectReader ORACLE =
       WireJson.mapper()
           .readerFor(PushRequest.class)
@@ -69,6 +76,42 @@ class BrokenRequestFuzzTest {
     "-0",
     "[1,2]"
   };
+
+  /** Parseable values at or beyond the edges of what the server accepts. */
+  private static final Map<String, String[]> EXTREME_VALUES =
+      Map.of(
+          "created_at",
+          new String[] {
+            "\"+300000000-01-01T00:00:00Z\"",
+            "\"+1000000000-12-31T23:59:59.999999999Z\"",
+            "\"-1000000000-01-01T00:00:00Z\"",
+            "\"+10000-01-01T00:00:00Z\"",
+            "\"-0001-12-31T23:59:59.999Z\"",
+            "\"0000-01-01T00:00:00Z\"",
+            "\"9999-12-31T23:59:59.999999999Z\"",
+            "null"
+          },
+          "client_seq",
+          new String[] {"9223372036854775807", "9223372036854775806", "1"},
+          "lease_epoch",
+          new String[] {"9223372036854775807", "0"},
+          "payload",
+          new String[] {"9223372036854775808", "1e400", "-0.0", "\"\\u0000\"", "null", "[]"},
+          "entity_key",
+          new String[] {
+            "\"" + "k".repeat(1024) + "\"",
+            "\"" + "k".repeat(1025) + "\"",
+            "\"\\ud83d\\ude00\"",
+            "\"\\ud83d\"",
+            "\"\\u0001\"",
+            "\"*\""
+          });
+
+  /** Bounds of the years 0000–9999 in epoch seconds, the created_at range the server keeps. */
+  private static final long YEAR_0 = -62_167_219_200L;
+
+  private static final long YEAR_10000 = 253_402_300_800L;
+
   private static final String[] FIELDS = {
     "replica_id",
     "lease_epoch",
@@ -102,6 +145,7 @@ class BrokenRequestFuzzTest {
             .storage(MutationLog.sqlite(dir.resolve("fuzz.db")))
             .port(0)
             .grant(TokenGrant.allProjects(TOKEN, "fuzz"))
+            .grant(TokenGrant.allProjects(VALID_TOKEN, "fuzz-valid"))
             .limits(
                 ServerLimits.builder().maxBodyBytes(MAX_BODY).maxBatchMutations(MAX_BATCH).build())
             .build()
@@ -127,16 +171,21 @@ class BrokenRequestFuzzTest {
     breakers.put("oversized", b -> oversized());
     breakers.put("too_many", b -> tooMany());
     breakers.put("blank_names", b -> blankNames());
+    breakers.put("extreme", b -> extremeValue());
     String[] names = breakers.keySet().toArray(String[]::new);
     Map<String, Integer> tried = new TreeMap<>();
     Map<Integer, Integer> statuses = new TreeMap<>();
 
     byte[] base = valid.getBytes(StandardCharsets.UTF_8);
     int done = 0;
+    int storable = 0;
     while (done < CASES) {
       String name = names[random.nextInt(names.length)];
       byte[] body = breakers.get(name).apply(base);
-      if (wouldStore(body)) {
+      PushRequest parsed = parse(body);
+      if (parsed != null && wouldStore(body, parsed)) {
+        storable++;
+        pushWellFormed(name, body, parsed);
         continue;
       }
       done++;
@@ -172,6 +221,78 @@ class BrokenRequestFuzzTest {
     assertEquals(0, everything.latestSeq(), "no row stored; statuses " + statuses);
     assertTrue(everything.mutations().isEmpty());
     assertEquals(names.length, tried.size(), "every breaker ran: " + tried);
+    assertTrue(storable > 0, "some cases were well formed and pushed to the other tenant");
+  }
+
+  /**
+   * Pushes a body with at least one mutation the server must store, in the other tenant: it is
+   * answered (a higher epoch seen earlier makes it 409), mutations the oracle refuses are rejected
+   * as invalid and the others are not.
+   */
+  private void pushWellFormed(String breaker, byte[] body, PushRequest parsed) {
+    Reply reply = client.send(client.post("/v1/push", VALID_TOKEN, body).build());
+    String context =
+        "seed "
+            + SEED
+            + " ("
+            + breaker
+            + ", well formed): "
+            + new String(body, StandardCharsets.UTF_8);
+    assertTrue(
+        Set.of(200, 409).contains(reply.status()),
+        reply.status() + " " + reply.text() + " for " + context);
+    if (reply.status() != 200) {
+      return;
+    }
+    List<PushResult> results = reply.push().results();
+    for (int i = 0; i < results.size(); i++) {
+      boolean invalid = "validation_error".equals(results.get(i).code());
+      assertEquals(!storable(parsed.mutations().get(i)), invalid, i + " in " + context);
+    }
+  }
+
+  private static @Nullable PushRequest parse(byte[] body) {
+    try {
+      return ORACLE.readValue(body);
+    } catch (Exception notAPush) {
+      return null;
+    }
+  }
+
+  /**
+   * Whether the server must store at least one mutation of {@code body}: within the limits, a
+   * usable replica id and a mutation the oracle finds storable.
+   */
+  private static boolean wouldStore(byte[] body, PushRequest r) {
+    String replica = r.replicaId();
+    return body.length <= MAX_BODY
+        && r.mutations().size() <= MAX_BATCH
+        && replica.length() <= 200
+        && wellFormed(replica)
+        && replica.chars().noneMatch(Character::isISOControl)
+        && r.mutations().stream().anyMatch(BrokenRequestFuzzTest::storable);
+  }
+
+  /** The rules of the protocol, written independently of the server's checks. */
+  private static boolean storable(PushMutation m) {
+    if (m.semanticError() != null) {
+      return false;
+    }
+    for (String name : new String[] {m.project(), m.entity(), m.entityKey(), m.op()}) {
+      if (name.length() > 1024 || !wellFormed(name)) {
+        return false;
+      }
+    }
+    Instant created = m.createdAt();
+    return wellFormed(m.payload().json())
+        && (created == null
+            || (created.getEpochSecond() >= YEAR_0 && created.getEpochSecond() < YEAR_10000));
+  }
+
+  /** No NUL, and survives UTF-8 (an unpaired surrogate does not). */
+  private static boolean wellFormed(String s) {
+    return s.indexOf('\0') < 0
+        && s.equals(new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
   }
 
   @Test
@@ -193,19 +314,6 @@ class BrokenRequestFuzzTest {
       if (reply.status() != 200) {
         assertNotEquals("", reply.error().errorCode());
       }
-    }
-  }
-
-  private boolean wouldStore(byte[] body) {
-    if (body.length > MAX_BODY) {
-      return false;
-    }
-    try {
-      PushRequest r = ORACLE.readValue(body);
-      return r.mutations().size() <= MAX_BATCH
-          && r.mutations().stream().anyMatch(m -> m.semanticError() == null);
-    } catch (Exception notAPush) {
-      return false;
     }
   }
 
@@ -241,13 +349,23 @@ class BrokenRequestFuzzTest {
 
   private byte[] wrongValue() {
     String field = FIELDS[random.nextInt(FIELDS.length)];
-    String value = WRONG_VALUES[random.nextInt(WRONG_VALUES.length)];
-    // Replaces the value after the first occurrence of the field with a wrong one.
+    return replaceFirstValue(field, WRONG_VALUES[random.nextInt(WRONG_VALUES.length)]);
+  }
+
+  /** The valid body with the value after the first occurrence of {@code field} replaced. */
+  private byte[] replaceFirstValue(String field, String value) {
     String body =
         valid.replaceFirst(
             "\"" + field + "\":(\"[^\"]*\"|\\{[^}]*\\}|\\[[^\\]]*\\]|[^,}]+)",
             Matcher.quoteReplacement("\"" + field + "\":" + value));
     return body.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private byte[] extremeValue() {
+    String[] fields = EXTREME_VALUES.keySet().stream().sorted().toArray(String[]::new);
+    String field = fields[random.nextInt(fields.length)];
+    String[] values = EXTREME_VALUES.get(field);
+    return replaceFirstValue(field, values[random.nextInt(values.length)]);
   }
 
   private byte[] deepPayload() {

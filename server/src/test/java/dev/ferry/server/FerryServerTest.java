@@ -6,19 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.server.TestClient.Reply;
+import dev.ferry.transport.HttpSyncTransport;
+import dev.ferry.transport.TransportException;
 import dev.ferry.transport.wire.PullResponse;
 import dev.ferry.transport.wire.PushMutation;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,6 +53,16 @@ class FerryServerTest {
               .send(new TestClient(server.baseUri()).get("/v1/health", null).build())
               .status());
       assertEquals(server, server.start(), "a second start is a no-op");
+    }
+  }
+
+  @Test
+  void start_jdkRequestAndResponseTimeLimitsUnset_setsThem() {
+    // The surefire JVM sets only nodelay, so these are unset until a server starts; a few slow
+    // clients would otherwise hold every worker thread for good (see SlowClientsTest).
+    try (FerryServer server = builder(MutationLog.sqlite(dir.resolve("s.db"))).build().start()) {
+      assertEquals("60", System.getProperty("sun.net.httpserver.maxReqTime"));
+      assertEquals("120", System.getProperty("sun.net.httpserver.maxRspTime"));
     }
   }
 
@@ -86,26 +103,80 @@ class FerryServerTest {
   }
 
   @Test
-  void logs_neverContainATokenPresentedOrGranted() {
-    PrintStream original = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+  void logs_neverContainATokenPresentedOrGranted() throws Exception {
     String wrong = "wrong-token-that-must-not-leak-42";
-    try {
-      System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      try (FerryServer server = builder(MutationLog.sqlite(dir.resolve("s.db"))).build().start()) {
-        TestClient client = new TestClient(server.baseUri());
-        assertEquals(401, client.pull(wrong, 0, 10, 0).status());
-        assertEquals(200, client.push(TOKEN, Pushes.range("r", 1, "p", 1, 1)).status());
-        assertEquals(400, client.push(TOKEN, "{broken").status());
-      }
-    } finally {
-      System.setErr(original);
-    }
+    String log =
+        LogCapture.during(
+            () -> {
+              try (FerryServer server =
+                  builder(MutationLog.sqlite(dir.resolve("s.db"))).build().start()) {
+                TestClient client = new TestClient(server.baseUri());
+                assertEquals(401, client.pull(wrong, 0, 10, 0).status());
+                assertEquals(200, client.push(TOKEN, Pushes.range("r", 1, "p", 1, 1)).status());
+                assertEquals(400, client.push(TOKEN, "{broken").status());
+              }
+            });
 
-    String log = captured.toString(StandardCharsets.UTF_8);
     assertTrue(log.contains("listening"), "the log was captured: " + log);
     assertFalse(log.contains(wrong));
     assertFalse(log.contains(TOKEN));
+  }
+
+  @Test
+  void logs_storageFailure_nameTheFailureButNoRequestData() throws Exception {
+    Path file = dir.resolve("s.db");
+    String replica = "replica-that-must-not-be-logged-7";
+    String payload = "{\"secret\":\"payload-that-must-not-be-logged-7\"}";
+    String log =
+        LogCapture.during(
+            () -> {
+              try (FerryServer server = builder(MutationLog.sqlite(file)).build().start()) {
+                try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+                    Statement s = c.createStatement()) {
+                  s.execute("DROP TABLE ferry_replica_epochs");
+                }
+                Reply r =
+                    new TestClient(server.baseUri())
+                        .push(
+                            TOKEN, Pushes.body(replica, 1, Pushes.mutation(1, "p", "k", payload)));
+                assertEquals(503, r.status(), r.text());
+              }
+            });
+
+    assertTrue(log.contains("storage failure"), log);
+    assertTrue(log.contains("SQLiteException"), "the failure is named: " + log);
+    assertFalse(log.contains(replica), log);
+    assertFalse(log.contains("payload-that-must-not-be-logged"), log);
+    assertFalse(log.contains(TOKEN), log);
+  }
+
+  @Test
+  void pull_beyondTheLongPollCap_transportWaitsRetryAfterThenReportsRateLimited() throws Exception {
+    ServerLimits oneWaiter = ServerLimits.builder().maxWaiters(1).build();
+    List<Duration> waits = new CopyOnWriteArrayList<>();
+    try (FerryServer server =
+            builder(MutationLog.sqlite(dir.resolve("s.db"))).limits(oneWaiter).build().start();
+        HttpSyncTransport transport =
+            HttpSyncTransport.builder()
+                .baseUrl(server.baseUri().toString())
+                .token(TOKEN)
+                .sleeper(waits::add)
+                .build()) {
+      TestClient client = new TestClient(server.baseUri());
+      CompletableFuture<Reply> parked = client.pullAsync(TOKEN, 0, 10, 20_000);
+      Await.until("the only long-poll slot is taken", () -> server.parkedPulls() == 1);
+
+      TransportException e =
+          assertThrows(
+              TransportException.class, () -> transport.pull(0, 10, Duration.ofSeconds(20)));
+
+      assertEquals(TransportException.Kind.RATE_LIMITED, e.kind());
+      assertEquals(Optional.of(Duration.ofSeconds(1)), e.retryAfter());
+      assertEquals(2, waits.size(), "three attempts: " + waits);
+      assertTrue(waits.stream().allMatch(w -> w.compareTo(Duration.ofSeconds(1)) >= 0), "" + waits);
+      client.push(TOKEN, Pushes.range("r", 1, "p", 1, 1));
+      assertEquals(200, parked.get(30, TimeUnit.SECONDS).status());
+    }
   }
 
   @Test
@@ -168,6 +239,80 @@ class FerryServerTest {
     assertTrue(
         push.handle((r, e) -> e != null || r.status() != 200).get(30, TimeUnit.SECONDS),
         "the blocked push was cut off, not answered as stored");
+  }
+
+  @Test
+  void stop_appendWaitingForSqlitesWriteLock_returnsWithoutWaitingForIt() throws Exception {
+    Path file = dir.resolve("s.db");
+    FerryServer server = builder(MutationLog.sqlite(file)).build().start();
+    TestClient client = new TestClient(server.baseUri());
+    try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = other.createStatement()) {
+      // Another process holds the write lock: the append waits out SQLite's 10 s busy timeout.
+      s.execute("BEGIN IMMEDIATE");
+      client.sendAsync(
+          client.post("/v1/push", TOKEN, Pushes.range("r", 1, "p", 1, 1).getBytes()).build());
+      Await.until("an append waits for the write lock", () -> appendRunning() != null);
+      Thread append = appendRunning();
+
+      CompletableFuture.runAsync(() -> server.stop(Duration.ofMillis(200)))
+          .get(8, TimeUnit.SECONDS);
+
+      assertTrue(
+          Arrays.stream(append.getStackTrace())
+              .anyMatch(f -> f.getMethodName().equals("inImmediate")),
+          "stop returned while the append still waited, instead of waiting for it");
+      s.execute("ROLLBACK");
+    }
+    Await.until("the append gave up", () -> appendRunning() == null);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement();
+        ResultSet rows = s.executeQuery("SELECT COUNT(*) FROM ferry_log")) {
+      assertEquals(0, rows.getInt(1), "an append still waiting at stop commits nothing");
+    }
+  }
+
+  /** The server thread inside a SQLite append, or null. */
+  private static Thread appendRunning() {
+    for (Map.Entry<Thread, StackTraceElement[]> t : Thread.getAllStackTraces().entrySet()) {
+      if (t.getKey().getName().startsWith("ferry-http")
+          && Arrays.stream(t.getValue()).anyMatch(f -> f.getMethodName().equals("inImmediate"))) {
+        return t.getKey();
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void inFlightRequestsAndParkedPulls_duringAStop_answerWithoutWaitingForIt() throws Exception {
+    BlockingLog log = new BlockingLog(MutationLog.sqlite(dir.resolve("s.db")));
+    FerryServer server = builder(log).build().start();
+    TestClient client = new TestClient(server.baseUri());
+    CompletableFuture<Reply> push =
+        client.sendAsync(
+            client.post("/v1/push", TOKEN, Pushes.range("r", 1, "p", 1, 1).getBytes()).build());
+    assertTrue(log.entered.await(30, TimeUnit.SECONDS));
+    CompletableFuture<Void> stopping =
+        CompletableFuture.runAsync(() -> server.stop(Duration.ofSeconds(60)));
+    Await.until(
+        "the stop began",
+        () -> {
+          try {
+            return client.send(client.get("/v1/health", null).build()).status() == 503;
+          } catch (RuntimeException connectionClosed) {
+            return true;
+          }
+        });
+
+    int inFlight =
+        CompletableFuture.supplyAsync(server::inFlightRequests).get(10, TimeUnit.SECONDS);
+    int parked = CompletableFuture.supplyAsync(server::parkedPulls).get(10, TimeUnit.SECONDS);
+
+    assertEquals(1, inFlight, "the blocked push");
+    assertEquals(0, parked);
+    log.release.countDown();
+    assertEquals(200, push.get(30, TimeUnit.SECONDS).status());
+    stopping.get(30, TimeUnit.SECONDS);
   }
 
   @Test
@@ -247,6 +392,18 @@ class FerryServerTest {
     @Override
     public PullResponse read(String tenant, ProjectSet readable, long since, int limit) {
       return delegate.read(tenant, readable, since, limit);
+    }
+
+    @Override
+    public PullResponse read(
+        String tenant, ProjectSet readable, long since, int limit, long maxBytes) {
+      return delegate.read(tenant, readable, since, limit, maxBytes);
+    }
+
+    @Override
+    public Map<Long, AppendResult.Entry> findStored(
+        String tenant, String replicaId, List<PushMutation> mutations) {
+      return delegate.findStored(tenant, replicaId, mutations);
     }
 
     @Override

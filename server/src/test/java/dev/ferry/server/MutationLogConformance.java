@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.server.TestClient.Reply;
+import dev.ferry.transport.HttpSyncTransport;
 import dev.ferry.transport.wire.ErrorBody;
 import dev.ferry.transport.wire.PullResponse;
 import dev.ferry.transport.wire.PulledMutation;
@@ -42,6 +43,7 @@ public abstract class MutationLogConformance {
   protected static final String ALICE = "alice-token-0123456789";
   protected static final String NOTES_ONLY = "notes-only-token-0123456789";
   protected static final String BOB = "bob-token-0123456789abcdef";
+  protected static final String READ_ONLY = "read-only-token-0123456789";
 
   private FerryServer server;
   protected TestClient client;
@@ -57,6 +59,7 @@ public abstract class MutationLogConformance {
             .grant(TokenGrant.allProjects(ALICE, "acme"))
             .grant(new TokenGrant(NOTES_ONLY, "acme", Set.of("notes"), Set.of("notes")))
             .grant(TokenGrant.allProjects(BOB, "globex"))
+            .grant(new TokenGrant(READ_ONLY, "acme", Set.of("*"), Set.of()))
             .limits(limits)
             .build()
             .start();
@@ -108,6 +111,47 @@ public abstract class MutationLogConformance {
         retry.results());
     assertEquals(4, retry.latestSeq());
     assertEquals(4, client.pull(ALICE, 0, 100, 0).pull().mutations().size());
+  }
+
+  @Test
+  void push_storedClientSeqWithOtherContent_isRejectedAsReplicaConflict() {
+    start();
+    String original =
+        "{\"client_seq\":1,\"project\":\"notes\",\"entity\":\"note\",\"entity_key\":\"k\","
+            + "\"op\":\"upsert\",\"payload\":{\"n\":1}}";
+    client.push(ALICE, Pushes.body("r1", 1, original));
+
+    // A replica restored from an old backup, or copied, numbers new writes with used client seqs.
+    List<String> reused =
+        List.of(
+            original.replace("{\"n\":1}", "{\"n\":2}"),
+            original.replace("{\"n\":1}", "{\"n\": 1}"),
+            original.replace("\"k\"", "\"other-key\""),
+            original.replace("upsert", "delete"),
+            original.replace("\"note\"", "\"task\""),
+            original.replace("notes", "todo"));
+    for (String m : reused) {
+      PushResult r = client.push(ALICE, Pushes.body("r1", 9, m)).push().results().get(0);
+      assertEquals(PushStatus.REJECTED, r.status(), m);
+      assertEquals("replica_conflict", r.code(), m);
+      assertFalse(r.retryable(), m);
+      assertNull(r.seq());
+    }
+    PushResponse retried =
+        client
+            .push(
+                ALICE,
+                Pushes.body(
+                    "r1", 1, original.replace("}}", "},\"created_at\":\"2030-01-01T00:00:00Z\"}")))
+            .push();
+
+    assertEquals(
+        List.of(PushResult.duplicate(1, 1)),
+        retried.results(),
+        "same content (created_at is not compared), and conflicts did not raise the epoch");
+    List<PulledMutation> stored = client.pull(ALICE, 0, 10, 0).pull().mutations();
+    assertEquals(1, stored.size());
+    assertEquals("{\"n\":1}", stored.get(0).payload().json());
   }
 
   @Test
@@ -242,8 +286,12 @@ public abstract class MutationLogConformance {
     start();
     client.push(ALICE, Pushes.range("r1", 1, "notes", 1, 2));
 
+    long started = System.nanoTime();
     PullResponse page = client.pull(ALICE, 2, 10, 150).pull();
+    long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
 
+    // A lower bound only, which load cannot break: the pull was held, not answered at once.
+    assertTrue(elapsedMillis >= 150, "answered after " + elapsedMillis + " ms");
     assertTrue(page.mutations().isEmpty());
     assertFalse(page.hasMore());
     assertEquals(2, page.latestSeq());
@@ -253,8 +301,11 @@ public abstract class MutationLogConformance {
   void longPoll_waitAboveTheCap_isCapped() {
     start(ServerLimits.builder().maxWait(Duration.ofMillis(100)).build());
 
+    long started = System.nanoTime();
     Reply r = client.pull(ALICE, 0, 10, 3_600_000);
+    long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
 
+    assertTrue(elapsedMillis >= 100, "held for the cap: " + elapsedMillis + " ms");
     assertEquals(200, r.status());
     assertTrue(r.pull().mutations().isEmpty());
   }
@@ -276,19 +327,30 @@ public abstract class MutationLogConformance {
   }
 
   @Test
-  void longPoll_capReached_answersTheExcessAtOnce() throws Exception {
-    start(ServerLimits.builder().maxWaiters(2).build());
+  void longPoll_capReached_answersTheExcess429AtOnce() throws Exception {
+    start(ServerLimits.builder().maxWaiters(2).maxWait(Duration.ofSeconds(60)).build());
     CompletableFuture<Reply> a = client.pullAsync(ALICE, 0, 10, 60_000);
     CompletableFuture<Reply> b = client.pullAsync(ALICE, 0, 10, 60_000);
     Await.until("two pulls are parked", () -> server.parkedPulls() == 2);
 
-    Reply third = client.pull(ALICE, 0, 10, 60_000);
+    // Answered at once rather than empty: an empty 200 would send the client straight back.
+    Reply third = client.pullAsync(ALICE, 0, 10, 60_000).get(20, TimeUnit.SECONDS);
 
-    assertEquals(200, third.status());
-    assertTrue(third.pull().mutations().isEmpty());
+    assertError(third, 429, "rate_limited", "too_many_long_polls");
+    assertEquals("1", third.retryAfter());
     client.push(ALICE, Pushes.range("r1", 1, "notes", 1, 1));
     assertEquals(1, a.get(30, TimeUnit.SECONDS).pull().mutations().size());
     assertEquals(1, b.get(30, TimeUnit.SECONDS).pull().mutations().size());
+  }
+
+  @Test
+  void longPoll_turnedOff_answersAtOnceWithThePage() throws Exception {
+    start(ServerLimits.builder().maxWaiters(0).maxWait(Duration.ofSeconds(60)).build());
+
+    Reply r = client.pullAsync(ALICE, 0, 10, 60_000).get(20, TimeUnit.SECONDS);
+
+    assertEquals(200, r.status(), r.text());
+    assertTrue(r.pull().mutations().isEmpty());
   }
 
   @Test
@@ -381,6 +443,32 @@ public abstract class MutationLogConformance {
   }
 
   @Test
+  void grants_storedMutationRetriedAfterGrantsNarrowed_isAnsweredDuplicate() {
+    start();
+    String secret = Pushes.mutation(1, "secret", "a", "1");
+    client.push(ALICE, Pushes.body("r1", 1, secret, Pushes.mutation(2, "secret", "b", "2")));
+
+    // The answer was lost; the replica retries with a token that may no longer write "secret".
+    PushResponse retry =
+        client
+            .push(
+                NOTES_ONLY,
+                Pushes.body(
+                    "r1",
+                    1,
+                    secret,
+                    Pushes.mutation(2, "secret", "b", "22"),
+                    Pushes.mutation(3, "secret", "c", "3")))
+            .push();
+
+    assertEquals(PushResult.duplicate(1, 1), retry.results().get(0));
+    assertEquals("replica_conflict", retry.results().get(1).code());
+    assertEquals("policy_forbidden", retry.results().get(2).code());
+    assertTrue(retry.results().get(2).retryable());
+    assertEquals(2, client.pull(ALICE, 0, 10, 0).pull().latestSeq());
+  }
+
+  @Test
   void grants_pullReturnsOnlyReadableProjects() {
     start();
     client.push(
@@ -435,6 +523,42 @@ public abstract class MutationLogConformance {
   }
 
   @Test
+  void push_extremeButParseableValues_areRejectedOrStoredNeverAFailure() {
+    start();
+
+    PushResponse r =
+        client
+            .push(
+                ALICE,
+                Pushes.body(
+                    "r1",
+                    Long.MAX_VALUE,
+                    Pushes.mutationAt(1, "notes", "far", "1", "+300000000-01-01T00:00:00Z"),
+                    Pushes.mutationAt(2, "notes", "y10k", "2", "+10000-01-01T00:00:00Z"),
+                    Pushes.mutationAt(3, "notes", "bc", "3", "-0001-12-31T23:59:59.999Z"),
+                    Pushes.mutationAt(4, "notes", "y0", "4", "0000-01-01T00:00:00.000Z"),
+                    Pushes.mutationAt(
+                        Long.MAX_VALUE, "notes", "y9999", "5", "9999-12-31T23:59:59.999Z")))
+            .push();
+
+    for (int i = 0; i < 3; i++) {
+      PushResult rejected = r.results().get(i);
+      assertEquals(PushStatus.REJECTED, rejected.status(), rejected.toString());
+      assertEquals("validation_error", rejected.code());
+      assertFalse(rejected.retryable());
+      assertTrue(rejected.message().contains("created_at"), rejected.message());
+    }
+    assertEquals(PushResult.accepted(4, 1), r.results().get(3));
+    assertEquals(PushResult.accepted(Long.MAX_VALUE, 2), r.results().get(4));
+    List<PulledMutation> stored = client.pull(ALICE, 0, 10, 0).pull().mutations();
+    assertEquals(
+        List.of("0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999Z"),
+        stored.stream().map(m -> String.valueOf(m.createdAt())).toList());
+    assertEquals(Long.MAX_VALUE, stored.get(1).clientSeq());
+    assertTrue(client.pull(ALICE, Long.MAX_VALUE, 10, 0).pull().mutations().isEmpty());
+  }
+
+  @Test
   void push_staleLeaseEpoch_is409AndStoresNothing() {
     start();
     client.push(ALICE, Pushes.range("r1", 5, "notes", 1, 1));
@@ -450,6 +574,51 @@ public abstract class MutationLogConformance {
     assertEquals(
         List.of("r1/1", "r1/3", "r2/1"),
         stored.stream().map(m -> m.replicaId() + "/" + m.clientSeq()).toList());
+  }
+
+  @Test
+  void push_tokenWithoutAnyWriteGrant_is403AndFencesNoReplica() {
+    start();
+
+    Reply refused = client.push(READ_ONLY, Pushes.range("r1", Long.MAX_VALUE, "notes", 1, 1));
+    Reply owner = client.push(ALICE, Pushes.range("r1", 1, "notes", 1, 1));
+
+    assertError(refused, 403, "policy", "policy_forbidden");
+    assertEquals(List.of(PushResult.accepted(1, 1)), owner.push().results());
+  }
+
+  @Test
+  void push_nothingStoredOrDeduplicated_doesNotRememberTheEpoch() {
+    start();
+
+    PushResponse forbidden =
+        client
+            .push(
+                NOTES_ONLY,
+                Pushes.body(
+                    "r1",
+                    1_000,
+                    Pushes.mutation(1, "secret", "a", "1"),
+                    Pushes.mutation(2, "notes", " ", "2")))
+            .push();
+    Reply empty = client.push(ALICE, Pushes.body("r1", 2_000));
+    Reply owner = client.push(ALICE, Pushes.range("r1", 1, "notes", 3, 3));
+
+    assertTrue(forbidden.results().stream().noneMatch(PushResult::stored));
+    assertEquals(200, empty.status(), empty.text());
+    assertEquals(List.of(PushResult.accepted(3, 1)), owner.push().results());
+  }
+
+  @Test
+  void push_onlyDuplicates_remembersTheEpoch() {
+    start();
+    client.push(ALICE, Pushes.range("r1", 1, "notes", 1, 1));
+
+    Reply retriedUnderNewLease = client.push(ALICE, Pushes.range("r1", 7, "notes", 1, 1));
+    Reply oldHolder = client.push(ALICE, Pushes.range("r1", 5, "notes", 2, 2));
+
+    assertEquals(List.of(PushResult.duplicate(1, 1)), retriedUnderNewLease.push().results());
+    assertError(oldHolder, 409, "stale_lease", "stale_lease");
   }
 
   @Test
@@ -513,6 +682,91 @@ public abstract class MutationLogConformance {
         "validation",
         "batch_too_large");
     assertTrue(client.pull(ALICE, 0, 10, 0).pull().mutations().isEmpty());
+  }
+
+  @Test
+  void pull_pageOverTheByteBudget_endsBeforeTheMutationThatWouldExceedIt() {
+    int budget = 100 * 1024;
+    start(ServerLimits.builder().maxBodyBytes(64 * 1024).maxPageBytes(budget).build());
+    String payload = "\"" + "x".repeat(40 * 1024) + "\"";
+    for (int i = 1; i <= 5; i++) {
+      assertEquals(
+          200,
+          client
+              .push(ALICE, Pushes.body("r1", 1, Pushes.mutation(i, "notes", "k", payload)))
+              .status());
+    }
+
+    Reply first = client.pull(ALICE, 0, 500, 0);
+    PullResponse second = client.pull(ALICE, 2, 500, 0).pull();
+    PullResponse last = client.pull(ALICE, 4, 500, 0).pull();
+
+    assertEquals(List.of(1L, 2L), seqs(first.pull()));
+    assertTrue(first.pull().hasMore());
+    assertTrue(first.body().length <= budget, "page of " + first.body().length + " bytes");
+    assertEquals(List.of(3L, 4L), seqs(second));
+    assertTrue(second.hasMore());
+    assertEquals(List.of(5L), seqs(last));
+    assertFalse(last.hasMore());
+  }
+
+  @Test
+  void pull_singleMutationOverTheByteBudget_comesAloneWithHasMore() {
+    start(ServerLimits.builder().maxBodyBytes(64 * 1024).maxPageBytes(16 * 1024).build());
+    String payload = "\"" + "y".repeat(40 * 1024) + "\"";
+    client.push(
+        ALICE,
+        Pushes.body(
+            "r1",
+            1,
+            Pushes.mutation(1, "notes", "a", payload),
+            Pushes.mutation(2, "notes", "b", "1")));
+
+    PullResponse first = client.pull(ALICE, 0, 500, 0).pull();
+
+    assertEquals(List.of(1L), seqs(first));
+    assertTrue(first.hasMore());
+    assertEquals(payload, first.mutations().get(0).payload().json());
+    assertEquals(List.of(2L), seqs(client.pull(ALICE, 1, 500, 0).pull()));
+  }
+
+  /**
+   * The reviewer's case at a sixteenth of the size: nine mutations near the body limit add up to
+   * more than the client accepts in one response. Pages must stay under it, so the client's cursor
+   * moves instead of failing PROTOCOL forever.
+   */
+  @Test
+  void pull_manyLargeMutations_everyPageFitsTheClientsResponseLimit() {
+    FerryServer s =
+        start(ServerLimits.builder().maxBodyBytes(512 * 1024).maxPageBytes(256 * 1024).build());
+    String payload = "\"" + "z".repeat(500 * 1024) + "\"";
+    for (int i = 1; i <= 9; i++) {
+      assertEquals(
+          200,
+          client
+              .push(ALICE, Pushes.body("r1", 1, Pushes.mutation(i, "notes", "k", payload)))
+              .status());
+    }
+
+    List<Long> seen = new ArrayList<>();
+    try (HttpSyncTransport transport =
+        HttpSyncTransport.builder()
+            .baseUrl(s.baseUri().toString())
+            .token(ALICE)
+            .maxResponseBytes(4 * 1024 * 1024)
+            .build()) {
+      PullResponse page;
+      long cursor = 0;
+      do {
+        page = transport.pull(cursor, 500, Duration.ZERO);
+        for (PulledMutation m : page.mutations()) {
+          seen.add(m.seq());
+          cursor = m.seq();
+        }
+      } while (page.hasMore());
+    }
+
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), seen);
   }
 
   @Test

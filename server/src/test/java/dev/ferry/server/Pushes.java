@@ -9,6 +9,12 @@ public final class Pushes {
 
   /** One mutation's JSON. */
   public static String mutation(long clientSeq, String project, String key, String payload) {
+    return mutationAt(clientSeq, project, key, payload, "2026-11-21T10:00:00.000Z");
+  }
+
+  /** One mutation's JSON with {@code createdAt} as its {@code created_at} text. */
+  public static String mutationAt(
+      long clientSeq, String project, String key, String payload, String createdAt) {
     return "{\"client_seq\":"
         + clientSeq
         + ",\"project\":\""
@@ -18,7 +24,9 @@ public final class Pushes {
         + key
         + "\",\"op\":\"upsert\",\"payload\":"
         + payload
-        + ",\"created_at\":\"2026-11-21T10:00:00.000Z\"}";
+        + ",\"created_at\":\""
+        + createdAt
+        + "\"}";
   }
 
   /** A push of the given mutation JSON texts. */

@@ -18,6 +18,7 @@ class ServerLimitsTest {
     assertEquals(500, d.defaultPullLimit());
     assertEquals(1_000, d.maxPullLimit());
     assertEquals(Duration.ofSeconds(30), d.maxWait());
+    assertEquals(4 * 1024 * 1024, d.maxPageBytes());
     assertTrue(d.workerThreads() >= 4);
   }
 
@@ -34,6 +35,7 @@ class ServerLimitsTest {
             .workerThreads(2)
             .queueCapacity(3)
             .gzipResponseThreshold(0)
+            .maxPageBytes(4096)
             .build();
 
     assertEquals(custom.toString(), custom.toBuilder().build().toString());
@@ -61,6 +63,7 @@ class ServerLimitsTest {
     assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().queueCapacity(0));
     assertThrows(
         IllegalArgumentException.class, () -> ServerLimits.builder().gzipResponseThreshold(-1));
+    assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().maxPageBytes(1023));
   }
 
   @Test

@@ -34,7 +34,11 @@ public final class TestClient {
 
   /** A response: status, selected headers and the raw body. */
   public record Reply(
-      int status, @Nullable String contentType, @Nullable String contentEncoding, byte[] body) {
+      int status,
+      @Nullable String contentType,
+      @Nullable String contentEncoding,
+      @Nullable String retryAfter,
+      byte[] body) {
 
     public String text() {
       return new String(body, StandardCharsets.UTF_8);
@@ -134,6 +138,7 @@ public final class TestClient {
         r.statusCode(),
         r.headers().firstValue("Content-Type").orElse(null),
         r.headers().firstValue("Content-Encoding").orElse(null),
+        r.headers().firstValue("Retry-After").orElse(null),
         r.body());
   }
 

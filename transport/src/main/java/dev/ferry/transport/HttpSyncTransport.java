@@ -354,7 +354,10 @@ public final class HttpSyncTransport implements SyncTransport {
 
     /**
      * Largest response body read (after decompression); a larger one fails {@code PROTOCOL}.
-     * Default 64 MiB.
+     * Default 64 MiB. It must exceed the largest page the server sends: a server following
+     * docs/PROTOCOL.md keeps pages within {@code max(page byte budget, push body limit)} plus a
+     * few hundred bytes, about 8 MiB with the reference server's defaults, so the default leaves a
+     * wide margin; lower it only below a server whose limits you know.
      *
      * @throws IllegalArgumentException unless between 1 byte and 1 GiB
      */

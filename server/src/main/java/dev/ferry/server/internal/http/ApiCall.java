@@ -3,6 +3,7 @@ package dev.ferry.server.internal.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
+import dev.ferry.server.internal.LoggedFailure;
 import dev.ferry.transport.wire.ErrorBody;
 import dev.ferry.transport.wire.WireJson;
 import java.io.ByteArrayOutputStream;
@@ -54,7 +55,8 @@ final class ApiCall {
     try {
       json = WireJson.mapper().writeValueAsBytes(body);
     } catch (JsonProcessingException | RuntimeException e) {
-      LOG.error("cannot serialise a {}", body.getClass().getSimpleName(), e);
+      LOG.error(
+          "cannot serialise a {}: {}", body.getClass().getSimpleName(), LoggedFailure.describe(e));
       error(ApiException.internal());
       return;
     }
@@ -70,7 +72,7 @@ final class ApiCall {
     if (e.status() == 401) {
       headers.set("WWW-Authenticate", "Bearer");
     }
-    if (e.status() == 503) {
+    if (e.status() == 503 || e.status() == 429) {
       headers.set("Retry-After", "1");
     }
     byte[] json;

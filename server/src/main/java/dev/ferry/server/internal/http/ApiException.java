@@ -42,6 +42,10 @@ final class ApiException extends RuntimeException {
     return new ApiException(401, "auth", code, message, null);
   }
 
+  static ApiException policy(String message) {
+    return new ApiException(403, "policy", "policy_forbidden", message, null);
+  }
+
   static ApiException notFound(String path) {
     return new ApiException(404, "unsupported", "unknown_path", "no endpoint at " + path, null);
   }
@@ -52,6 +56,10 @@ final class ApiException extends RuntimeException {
 
   static ApiException tooLarge(String message) {
     return new ApiException(413, "too_large", "too_large", message, null);
+  }
+
+  static ApiException rateLimited(String code, String message) {
+    return new ApiException(429, "rate_limited", code, message, null);
   }
 
   static ApiException unavailable(String code, String message) {

@@ -3,6 +3,7 @@ package dev.ferry.server.internal.http;
 import dev.ferry.server.CommitListener;
 import dev.ferry.server.MutationLog;
 import dev.ferry.server.StorageException;
+import dev.ferry.server.internal.LoggedFailure;
 import dev.ferry.transport.wire.PullResponse;
 import java.util.Map;
 import java.util.Set;
@@ -23,14 +24,16 @@ import org.slf4j.LoggerFactory;
  * commit to its tenant wakes it (then it re-reads with its own grants on the poll executor and
  * answers if it now sees something), its wait ends (the scheduler answers with whatever there is),
  * or the server stops. At most {@code maxWaiters} are parked; a pull beyond that is answered at
- * once with the page it already read. Thread-safe.
+ * once {@code 429 rate_limited} with {@code Retry-After: 1}, not with its empty page, which would
+ * send the client straight back for another long-poll in a tight loop. With {@code maxWaiters} 0
+ * long-polling is off and every pull is answered at once with its page. Thread-safe.
  */
 final class LongPollRegistry implements CommitListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(LongPollRegistry.class);
 
   /** What a parked pull asks for. */
-  record Query(Principal principal, long since, int limit) {}
+  record Query(Principal principal, long since, int limit, long maxBytes) {}
 
   private final MutationLog log;
   private final int maxWaiters;
@@ -49,15 +52,20 @@ final class LongPollRegistry implements CommitListener {
   }
 
   /**
-   * Parks {@code call} for up to {@code waitMillis}, or answers it at once with {@code current}
-   * when the registry is full or closed.
+   * Parks {@code call} for up to {@code waitMillis}, or answers it at once: with {@code current}
+   * when the registry is closed or long-polling is off, 429 when the registry is full.
    */
   void park(ApiCall call, Query query, long waitMillis, PullResponse current) {
-    if (closed || parked.incrementAndGet() > maxWaiters) {
-      if (!closed) {
-        parked.decrementAndGet();
-      }
+    if (closed || maxWaiters == 0) {
       call.ok(current);
+      return;
+    }
+    if (parked.incrementAndGet() > maxWaiters) {
+      parked.decrementAndGet();
+      call.error(
+          ApiException.rateLimited(
+              "too_many_long_polls",
+              "the server holds " + maxWaiters + " long-polls already; retry shortly"));
       return;
     }
     Waiter w = new Waiter(call, query);
@@ -158,9 +166,9 @@ final class LongPollRegistry implements CommitListener {
     private @Nullable PullResponse read() {
       Principal p = query.principal();
       try {
-        return log.read(p.tenant(), p.readable(), query.since(), query.limit());
+        return log.read(p.tenant(), p.readable(), query.since(), query.limit(), query.maxBytes());
       } catch (StorageException e) {
-        LOG.warn("a parked pull could not read the log", e);
+        LOG.warn("a parked pull could not read the log: {}", LoggedFailure.describe(e));
         if (release()) {
           call.error(
               ApiException.unavailable(
@@ -168,7 +176,7 @@ final class LongPollRegistry implements CommitListener {
         }
         return null;
       } catch (RuntimeException e) {
-        LOG.error("a parked pull failed", e);
+        LOG.error("a parked pull failed: {}", LoggedFailure.describe(e));
         if (release()) {
           call.error(ApiException.internal());
         }

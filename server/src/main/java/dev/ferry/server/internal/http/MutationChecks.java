@@ -1,17 +1,28 @@
 package dev.ferry.server.internal.http;
 
 import dev.ferry.transport.wire.PushMutation;
+import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What makes one pushed mutation, or a push's replica id, unstorable beyond its JSON shape: blank
- * names, overlong names, and text that a database cannot hold faithfully (NUL, which PostgreSQL
- * refuses, and unpaired UTF-16 surrogates, which no UTF-8 column can store).
+ * names, overlong names, text that a database cannot hold faithfully (NUL, which PostgreSQL
+ * refuses, and unpaired UTF-16 surrogates, which no UTF-8 column can store), and a {@code
+ * created_at} outside the years 0000–9999.
  */
 final class MutationChecks {
 
   /** Longest project, entity, entity key or op, in chars. */
   static final int MAX_NAME_CHARS = 1_024;
+
+  /**
+   * The {@code created_at} range kept: the log stores epoch milliseconds, which overflow near the
+   * year 292 million, and the wire's timestamp shape has four-digit years. Parseable instants span
+   * a billion years either way, so the range is checked here rather than failing the append.
+   */
+  static final Instant EARLIEST_CREATED_AT = Instant.parse("0000-01-01T00:00:00Z");
+
+  static final Instant CREATED_AT_LIMIT = Instant.parse("+10000-01-01T00:00:00Z");
 
   /** Longest replica id, in chars. */
   static final int MAX_REPLICA_ID_CHARS = 200;
@@ -36,6 +47,12 @@ final class MutationChecks {
     }
     if (p == null && !storable(m.payload().json())) {
       p = "payload must not contain NUL characters or unpaired surrogates";
+    }
+    Instant created = m.createdAt();
+    if (p == null
+        && created != null
+        && (created.isBefore(EARLIEST_CREATED_AT) || !created.isBefore(CREATED_AT_LIMIT))) {
+      p = "created_at must be between years 0000 and 9999";
     }
     return p;
   }

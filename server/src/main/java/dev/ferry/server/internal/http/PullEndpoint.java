@@ -16,6 +16,7 @@ final class PullEndpoint implements Endpoint {
   private final int defaultLimit;
   private final int maxLimit;
   private final long maxWaitMillis;
+  private final long maxPageBytes;
 
   PullEndpoint(
       TokenRegistry tokens,
@@ -23,13 +24,15 @@ final class PullEndpoint implements Endpoint {
       LongPollRegistry waiters,
       int defaultLimit,
       int maxLimit,
-      long maxWaitMillis) {
+      long maxWaitMillis,
+      long maxPageBytes) {
     this.tokens = tokens;
     this.log = log;
     this.waiters = waiters;
     this.defaultLimit = defaultLimit;
     this.maxLimit = maxLimit;
     this.maxWaitMillis = maxWaitMillis;
+    this.maxPageBytes = maxPageBytes;
   }
 
   @Override
@@ -41,11 +44,13 @@ final class PullEndpoint implements Endpoint {
     int limit = (int) Math.min(maxLimit, query.longValue("limit", defaultLimit, 1));
     long waitMillis = Math.min(maxWaitMillis, query.longValue("wait_ms", 0, 0));
 
-    PullResponse page = log.read(principal.tenant(), principal.readable(), since, limit);
+    PullResponse page =
+        log.read(principal.tenant(), principal.readable(), since, limit, maxPageBytes);
     if (!page.mutations().isEmpty() || waitMillis == 0) {
       call.ok(page);
       return;
     }
-    waiters.park(call, new LongPollRegistry.Query(principal, since, limit), waitMillis, page);
+    waiters.park(
+        call, new LongPollRegistry.Query(principal, since, limit, maxPageBytes), waitMillis, page);
   }
 }

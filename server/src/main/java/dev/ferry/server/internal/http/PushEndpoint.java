@@ -16,11 +16,13 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
- * {@code POST /v1/push}: authenticates, reads and parses the batch, rejects single mutations that
- * are malformed ({@code validation_error}, final) or outside the token's write grants ({@code
- * policy_forbidden}, retryable), and appends the rest in one transaction.
+ * {@code POST /v1/push}: authenticates, refuses a token that may write no project at all (403),
+ * reads and parses the batch, rejects single mutations that are malformed ({@code
+ * validation_error}, final) or outside the token's write grants ({@code policy_forbidden},
+ * retryable), and appends the rest in one transaction.
  */
 final class PushEndpoint implements Endpoint {
 
@@ -52,7 +54,14 @@ final class PushEndpoint implements Endpoint {
   public void handle(ApiCall call) throws IOException {
     Principal principal =
         tokens.authenticate(call.exchange().getRequestHeaders().getFirst("Authorization"));
-    PushRequest request = parse(bodies.read(call.exchange()));
+    byte[] body = bodies.read(call.exchange());
+    // Read first so that a client still sending gets the answer instead of a reset connection.
+    // Refused before the log is touched: any push, even one whose every mutation is rejected,
+    // could otherwise raise a replica's lease epoch and fence its real holder out.
+    if (principal.writable().isEmpty()) {
+      throw ApiException.policy("this token may not write any project");
+    }
+    PushRequest request = parse(body);
     int n = request.mutations().size();
     if (n > maxBatch) {
       throw ApiException.validation(
@@ -67,12 +76,14 @@ final class PushEndpoint implements Endpoint {
     PushResult[] results = new PushResult[n];
     List<PushMutation> toStore = new ArrayList<>(n);
     int[] slots = new int[n];
+    List<PushMutation> forbidden = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       PushMutation m = request.mutations().get(i);
       String problem = MutationChecks.problem(m);
       if (problem != null) {
         results[i] = PushResult.rejected(m.clientSeq(), "validation_error", problem, false);
       } else if (!principal.writable().contains(m.project())) {
+        forbidden.add(m);
         results[i] =
             PushResult.rejected(
                 m.clientSeq(),
@@ -103,13 +114,54 @@ final class PushEndpoint implements Endpoint {
     AppendResult.Appended appended = (AppendResult.Appended) outcome;
     List<AppendResult.Entry> entries = appended.entries();
     for (int k = 0; k < entries.size(); k++) {
-      AppendResult.Entry e = entries.get(k);
-      results[slots[k]] =
-          e.duplicate()
-              ? PushResult.duplicate(e.clientSeq(), e.seq())
-              : PushResult.accepted(e.clientSeq(), e.seq());
+      results[slots[k]] = result(entries.get(k));
     }
+    answerStoredEarlier(principal, request, forbidden, results);
     call.ok(new PushResponse(Arrays.asList(results), appended.latestSeq()));
+  }
+
+  /**
+   * Answers refused mutations that an earlier push stored as what they are: a mutation stored
+   * before the token's grants narrowed, whose answer was lost, would otherwise stay pending
+   * forever. Only looks up; a refused mutation is never stored.
+   */
+  private void answerStoredEarlier(
+      Principal principal,
+      PushRequest request,
+      List<PushMutation> forbidden,
+      PushResult[] results) {
+    if (forbidden.isEmpty()) {
+      return;
+    }
+    Map<Long, AppendResult.Entry> stored =
+        log.findStored(principal.tenant(), request.replicaId(), forbidden);
+    if (stored.isEmpty()) {
+      return;
+    }
+    for (int i = 0; i < results.length; i++) {
+      AppendResult.Entry earlier = stored.get(results[i].clientSeq());
+      if (earlier != null && "policy_forbidden".equals(results[i].code())) {
+        results[i] = result(earlier);
+      }
+    }
+  }
+
+  private static PushResult result(AppendResult.Entry e) {
+    if (e.conflict()) {
+      return PushResult.rejected(
+          e.clientSeq(),
+          "replica_conflict",
+          "client_seq "
+              + e.clientSeq()
+              + " of this replica is already stored with different content (seq "
+              + e.seq()
+              + "); the replica reuses client seqs, e.g. its database was restored from a"
+              + " backup or copied",
+          false);
+    }
+    return e.duplicate()
+        ? PushResult.duplicate(e.clientSeq(), e.seq())
+        : PushResult.accepted(e.clientSeq(), e.seq());
   }
 
   private static PushRequest parse(byte[] body) {

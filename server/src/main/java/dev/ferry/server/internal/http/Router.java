@@ -3,6 +3,7 @@ package dev.ferry.server.internal.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.ferry.server.StorageException;
+import dev.ferry.server.internal.LoggedFailure;
 import java.io.IOException;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -55,11 +56,12 @@ final class Router implements HttpHandler {
     } catch (ApiException e) {
       call.error(e);
     } catch (StorageException e) {
+      // Never the exception itself: its messages carry bound arguments, i.e. request data.
       LOG.warn(
-          "storage failure while answering {} {}",
+          "storage failure while answering {} {}: {}",
           exchange.getRequestMethod(),
-          exchange.getRequestURI().getRawPath(),
-          e);
+          shorten(exchange.getRequestURI().getRawPath()),
+          LoggedFailure.describe(e));
       call.error(
           ApiException.unavailable(
               "storage_unavailable", "the storage is unavailable; retry later"));
@@ -68,10 +70,10 @@ final class Router implements HttpHandler {
       call.error(ApiException.validation("unreadable_body", "the request body could not be read"));
     } catch (RuntimeException | Error e) {
       LOG.error(
-          "unexpected failure answering {} {}",
+          "unexpected failure answering {} {}: {}",
           exchange.getRequestMethod(),
-          exchange.getRequestURI().getRawPath(),
-          e);
+          shorten(exchange.getRequestURI().getRawPath()),
+          LoggedFailure.describe(e));
       call.error(ApiException.internal());
       if (e instanceof Error error) {
         throw error;

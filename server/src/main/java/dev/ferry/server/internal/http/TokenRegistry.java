@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * (constant time) and without stopping at a match, so response time says nothing about how close a
  * guess was or which entry matched. Immutable and thread-safe.
  */
-public final class TokenRegistry {
+final class TokenRegistry {
 
   private static final String BEARER = "bearer ";
 
@@ -28,7 +28,7 @@ public final class TokenRegistry {
   /**
    * @throws IllegalArgumentException if two grants have the same token
    */
-  public TokenRegistry(List<TokenGrant> grants) {
+  TokenRegistry(List<TokenGrant> grants) {
     List<Entry> list = new ArrayList<>(grants.size());
     Set<String> seen = new HashSet<>();
     for (TokenGrant g : grants) {

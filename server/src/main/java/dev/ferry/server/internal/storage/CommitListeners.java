@@ -1,6 +1,7 @@
 package dev.ferry.server.internal.storage;
 
 import dev.ferry.server.CommitListener;
+import dev.ferry.server.internal.LoggedFailure;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,7 +24,7 @@ final class CommitListeners {
       try {
         l.committed(tenant);
       } catch (RuntimeException e) {
-        LOG.warn("commit listener {} failed", l, e);
+        LOG.warn("commit listener {} failed: {}", l, LoggedFailure.describe(e));
       }
     }
   }
@@ -33,7 +34,7 @@ final class CommitListeners {
       try {
         l.mayHaveMissedCommits();
       } catch (RuntimeException e) {
-        LOG.warn("commit listener {} failed", l, e);
+        LOG.warn("commit listener {} failed: {}", l, LoggedFailure.describe(e));
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.ferry.server.internal.storage;
 
 import dev.ferry.server.StorageException;
+import dev.ferry.server.internal.LoggedFailure;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Set;
@@ -91,7 +92,8 @@ final class HandlePool implements AutoCloseable {
       LOG.info("replaced a dead database connection");
       return fresh;
     } catch (RuntimeException e) {
-      LOG.warn("a database connection is dead and no new one opens yet: {}", e.toString());
+      LOG.warn(
+          "a database connection is dead and no new one opens yet: {}", LoggedFailure.describe(e));
       return h;
     }
   }

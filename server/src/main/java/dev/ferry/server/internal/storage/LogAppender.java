@@ -7,14 +7,12 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The append algorithm shared by both databases. It must run inside a transaction that already
@@ -25,21 +23,13 @@ import org.jdbi.v3.core.Handle;
 final class LogAppender {
 
   /** Remembers the replica's epoch unless a higher one was seen; returns a row only if allowed. */
-  private static final String CLAIM_EPOCH =
+  private static final String RECORD_EPOCH =
       "INSERT INTO ferry_replica_epochs (tenant, replica_id, max_epoch) VALUES (:tenant, :replica,"
           + " :epoch) ON CONFLICT (tenant, replica_id) DO UPDATE SET max_epoch = excluded.max_epoch"
           + " WHERE excluded.max_epoch >= ferry_replica_epochs.max_epoch RETURNING max_epoch";
 
   private static final String SEEN_EPOCH =
       "SELECT max_epoch FROM ferry_replica_epochs WHERE tenant = :tenant AND replica_id = :replica";
-
-  private static final String FIND_STORED_IN =
-      "SELECT client_seq, seq FROM ferry_log "
-          + "WHERE tenant = :tenant AND replica_id = :replica AND client_seq IN (<clientSeqs>)";
-
-  private static final String FIND_STORED_BETWEEN =
-      "SELECT client_seq, seq FROM ferry_log WHERE tenant = :tenant AND replica_id = :replica AND"
-          + " client_seq BETWEEN :low AND :high";
 
   static final String LATEST_SEQ =
       "SELECT COALESCE(MAX(seq), 0) FROM ferry_log WHERE tenant = :tenant";
@@ -52,9 +42,6 @@ final class LogAppender {
       "INSERT INTO ferry_log (tenant, seq, replica_id, client_seq, project, entity, entity_key, op,"
           + " payload, created_at, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-  /** Keeps each IN list well below every database's bound-parameter limit. */
-  private static final int LOOKUP_CHUNK = 500;
-
   private LogAppender() {}
 
   static AppendResult append(
@@ -64,35 +51,31 @@ final class LogAppender {
       long leaseEpoch,
       List<PushMutation> mutations,
       Instant acceptedAt) {
-    Optional<Long> claimed =
-        h.createQuery(CLAIM_EPOCH)
+    Optional<Long> seen =
+        h.createQuery(SEEN_EPOCH)
             .bind("tenant", tenant)
             .bind("replica", replicaId)
-            .bind("epoch", leaseEpoch)
             .mapTo(Long.class)
             .findOne();
-    if (claimed.isEmpty()) {
-      long seen =
-          h.createQuery(SEEN_EPOCH)
-              .bind("tenant", tenant)
-              .bind("replica", replicaId)
-              .mapTo(Long.class)
-              .one();
-      return new AppendResult.StaleLease(seen);
+    if (seen.isPresent() && seen.get() > leaseEpoch) {
+      return new AppendResult.StaleLease(seen.get());
     }
     long latest = latestSeq(h, tenant);
-    if (mutations.isEmpty()) {
-      return new AppendResult.Appended(List.of(), latest);
+    Map<Long, AppendResult.Entry> stored = DedupeLookup.find(h, tenant, replicaId, mutations);
+    // Only a push that stores or deduplicates something proves a holder that writes; remembering
+    // the epoch of any push would let a push of nothing fence the replica's real holder out.
+    boolean writes = mutations.stream().anyMatch(m -> isWrite(stored.get(m.clientSeq())));
+    if (writes) {
+      recordEpoch(h, tenant, replicaId, leaseEpoch);
     }
-    Map<Long, Long> stored = findStored(h, tenant, replicaId, mutations);
     List<AppendResult.Entry> entries = new ArrayList<>(mutations.size());
     long acceptedMillis = acceptedAt.toEpochMilli();
     try (PreparedStatement insert = h.getConnection().prepareStatement(INSERT)) {
       int rows = 0;
       for (PushMutation m : mutations) {
-        Long original = stored.get(m.clientSeq());
-        if (original != null) {
-          entries.add(new AppendResult.Entry(m.clientSeq(), original, true));
+        AppendResult.Entry earlier = stored.get(m.clientSeq());
+        if (earlier != null) {
+          entries.add(earlier);
           continue;
         }
         latest++;
@@ -124,6 +107,28 @@ final class LogAppender {
     return new AppendResult.Appended(entries, latest);
   }
 
+  /** A new mutation (no earlier entry) or a retry of a stored one, as opposed to a conflict. */
+  private static boolean isWrite(AppendResult.@Nullable Entry earlier) {
+    return earlier == null || !earlier.conflict();
+  }
+
+  /**
+   * Raises the replica's remembered epoch. Runs under the tenant's append lock right after the
+   * check above, so no other append of the replica can come between and the guard always holds.
+   */
+  private static void recordEpoch(Handle h, String tenant, String replicaId, long leaseEpoch) {
+    Optional<Long> recorded =
+        h.createQuery(RECORD_EPOCH)
+            .bind("tenant", tenant)
+            .bind("replica", replicaId)
+            .bind("epoch", leaseEpoch)
+            .mapTo(Long.class)
+            .findOne();
+    if (recorded.isEmpty()) {
+      throw new IllegalStateException("the lease epoch rose during an append holding the lock");
+    }
+  }
+
   /** Whether {@code r} stored at least one new row (so waiting readers have something new). */
   static boolean addedRows(AppendResult r) {
     return r instanceof AppendResult.Appended appended
@@ -132,52 +137,5 @@ final class LogAppender {
 
   static long latestSeq(Handle h, String tenant) {
     return h.createQuery(LATEST_SEQ).bind("tenant", tenant).mapTo(Long.class).one();
-  }
-
-  /**
-   * The seqs of mutations this replica already stored, by client seq. Client seqs of one batch are
-   * usually dense, so one range scan of the dedupe index finds them; a sparse batch is looked up by
-   * IN lists instead, so that a wide range cannot make the scan long.
-   */
-  private static Map<Long, Long> findStored(
-      Handle h, String tenant, String replicaId, List<PushMutation> mutations) {
-    Map<Long, Long> stored = new HashMap<>();
-    long low = Long.MAX_VALUE;
-    long high = Long.MIN_VALUE;
-    Set<Long> wanted = new HashSet<>(mutations.size() * 2);
-    for (PushMutation m : mutations) {
-      low = Math.min(low, m.clientSeq());
-      high = Math.max(high, m.clientSeq());
-      wanted.add(m.clientSeq());
-    }
-    if (high - low < 4L * mutations.size()) {
-      h.createQuery(FIND_STORED_BETWEEN)
-          .bind("tenant", tenant)
-          .bind("replica", replicaId)
-          .bind("low", low)
-          .bind("high", high)
-          .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getLong(2)))
-          .forEach(
-              e -> {
-                if (wanted.contains(e.getKey())) {
-                  stored.put(e.getKey(), e.getValue());
-                }
-              });
-      return stored;
-    }
-    for (int from = 0; from < mutations.size(); from += LOOKUP_CHUNK) {
-      List<Long> chunk = new ArrayList<>(LOOKUP_CHUNK);
-      for (PushMutation m :
-          mutations.subList(from, Math.min(mutations.size(), from + LOOKUP_CHUNK))) {
-        chunk.add(m.clientSeq());
-      }
-      h.createQuery(FIND_STORED_IN)
-          .bind("tenant", tenant)
-          .bind("replica", replicaId)
-          .bindList("clientSeqs", chunk)
-          .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getLong(2)))
-          .forEach(e -> stored.put(e.getKey(), e.getValue()));
-    }
-    return stored;
   }
 }

@@ -13,43 +13,105 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 import org.jspecify.annotations.Nullable;
 
-/** Reads one pull page of a tenant's log, filtered by the readable projects. */
+/**
+ * Reads one pull page of a tenant's log, filtered by the readable projects and cut to a byte
+ * budget.
+ *
+ * <p>The page is read in two steps: first the seqs and sizes of up to {@code limit + 1} rows
+ * (without their payloads), which decide where the page ends, then the rows up to that seq. Reading
+ * whole rows and stopping at the budget would not bound memory on PostgreSQL, whose driver fetches
+ * a whole result before returning the first row. The second step sees exactly the rows the first
+ * one measured: seqs are assigned in commit order and rows are never changed, so no row at or below
+ * a seq already seen can appear or vanish in between.
+ */
 final class PageReader {
 
-  private static final String COLUMNS =
+  /**
+   * Allowance per mutation for what the sizes do not count: field names, quotes, seq, client seq
+   * and two timestamps, about 240 bytes in the wire's JSON.
+   */
+  static final int ROW_OVERHEAD_BYTES = 256;
+
+  private static final String FILTER = "WHERE tenant = :tenant AND seq > :since ";
+
+  private static final String SIZES =
+      "SELECT seq, octet_length(payload) + octet_length(replica_id) + octet_length(project)"
+          + " + octet_length(entity) + octet_length(entity_key) + octet_length(op) FROM ferry_log "
+          + FILTER;
+
+  private static final String ROWS =
       "SELECT seq, replica_id, client_seq, project, entity, entity_key, op, payload, created_at, "
-          + "accepted_at FROM ferry_log WHERE tenant = :tenant AND seq > :since ";
+          + "accepted_at FROM ferry_log "
+          + FILTER
+          + "AND seq <= :last ";
 
-  private static final String PAGE_ALL = COLUMNS + "ORDER BY seq LIMIT :limit";
-
-  private static final String PAGE_OF_PROJECTS =
-      COLUMNS + "AND project IN (<projects>) ORDER BY seq LIMIT :limit";
+  private static final String OF_PROJECTS = "AND project IN (<projects>) ";
 
   private PageReader() {}
 
-  static PullResponse read(Handle h, String tenant, ProjectSet readable, long since, int limit) {
-    List<PulledMutation> rows = new ArrayList<>(Math.min(limit + 1, 1024));
+  static PullResponse read(
+      Handle h, String tenant, ProjectSet readable, long since, int limit, long maxBytes) {
+    List<PulledMutation> page = List.of();
+    boolean hasMore = false;
     if (!readable.isEmpty()) {
-      Query query =
-          readable.all()
-              ? h.createQuery(PAGE_ALL)
-              : h.createQuery(PAGE_OF_PROJECTS).bindList("projects", List.copyOf(readable.names()));
-      query
-          .bind("tenant", tenant)
-          .bind("since", since)
-          // One more than asked tells whether another page is ready.
-          .bind("limit", limit + 1)
-          .map((rs, ctx) -> row(rs))
-          .forEach(rows::add);
+      // One more than asked tells whether another page is ready.
+      List<RowSize> sizes =
+          query(h, SIZES, readable, "ORDER BY seq LIMIT :limit")
+              .bind("tenant", tenant)
+              .bind("since", since)
+              .bind("limit", (long) limit + 1)
+              .map((rs, ctx) -> new RowSize(rs.getLong(1), rs.getLong(2) + ROW_OVERHEAD_BYTES))
+              .list();
+      int take = rowsWithin(sizes.subList(0, Math.min(sizes.size(), limit)), maxBytes);
+      hasMore = take < sizes.size();
+      if (take > 0) {
+        page = rows(h, tenant, readable, since, sizes.get(take - 1).seq(), take);
+      }
     }
-    boolean hasMore = rows.size() > limit;
-    List<PulledMutation> page = hasMore ? rows.subList(0, limit) : rows;
     // Read after the page, so it is never below the page's last seq.
     long latest = LogAppender.latestSeq(h, tenant);
     if (!page.isEmpty()) {
       latest = Math.max(latest, page.get(page.size() - 1).seq());
+    } else {
+      // Cannot happen while rows are never deleted; never claim more with an empty page.
+      hasMore = false;
     }
     return new PullResponse(page, hasMore, latest);
+  }
+
+  /** A row's seq and its size as counted against the budget. */
+  record RowSize(long seq, long bytes) {}
+
+  /** How many of {@code rows}, from the first, fit {@code maxBytes}; at least one if any. */
+  static int rowsWithin(List<RowSize> rows, long maxBytes) {
+    long total = 0;
+    for (int i = 0; i < rows.size(); i++) {
+      total += rows.get(i).bytes();
+      if (total > maxBytes && i > 0) {
+        return i;
+      }
+    }
+    return rows.size();
+  }
+
+  private static List<PulledMutation> rows(
+      Handle h, String tenant, ProjectSet readable, long since, long last, int expected) {
+    List<PulledMutation> rows = new ArrayList<>(expected);
+    query(h, ROWS, readable, "ORDER BY seq")
+        .bind("tenant", tenant)
+        .bind("since", since)
+        .bind("last", last)
+        .map((rs, ctx) -> row(rs))
+        .forEach(rows::add);
+    return rows;
+  }
+
+  private static Query query(Handle h, String select, ProjectSet readable, String order) {
+    if (readable.all()) {
+      return h.createQuery(select + order);
+    }
+    return h.createQuery(select + OF_PROJECTS + order)
+        .bindList("projects", List.copyOf(readable.names()));
   }
 
   private static PulledMutation row(ResultSet rs) throws SQLException {

@@ -29,11 +29,19 @@ final class PgSchema {
         });
   }
 
-  /** Opens a handle whose unqualified table names resolve in {@code schema}. */
+  /**
+   * Opens a handle whose unqualified table names resolve in {@code schema} and whose transactions
+   * run at READ COMMITTED whatever the database's or role's {@code default_transaction_isolation}:
+   * the append reads the highest seq after taking the tenant's advisory lock, and only at READ
+   * COMMITTED does that read see what the previous lock holder committed (a REPEATABLE READ or
+   * SERIALIZABLE snapshot is taken by the transaction's first statement, before the lock is
+   * granted). Pinned once per connection, so an append pays no extra round trip for it.
+   */
   static Handle openIn(Jdbi jdbi, String schema) {
     Handle h = jdbi.open();
     try {
       h.execute("SET search_path TO " + schema);
+      h.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED");
       return h;
     } catch (RuntimeException e) {
       h.close();

@@ -7,9 +7,14 @@ import dev.ferry.server.ProjectSet;
 import dev.ferry.server.StorageException;
 import dev.ferry.transport.wire.PullResponse;
 import dev.ferry.transport.wire.PushMutation;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
@@ -21,9 +26,13 @@ import org.jdbi.v3.core.JdbiException;
  *
  * <p>An append takes {@code pg_advisory_xact_lock} on its tenant before reading the tenant's
  * highest seq, so appenders of one tenant commit one at a time in seq order, in this process or any
- * other; tenants do not wait for each other. The append's transaction also sends {@code NOTIFY},
- * which PostgreSQL delivers on commit to every process's {@link PgNotificationListener}, so
- * long-polls wake across processes. Thread-safe.
+ * other; tenants do not wait for each other. That read must see the previous lock holder's commit,
+ * which holds only at READ COMMITTED (each statement takes a fresh snapshot); under REPEATABLE READ
+ * the snapshot would date from before the lock was granted, seqs would repeat and appends fail. The
+ * pool's connections therefore pin READ COMMITTED when they open ({@link PgSchema#openIn}),
+ * whatever the database's default. The append's transaction also sends {@code NOTIFY}, which
+ * PostgreSQL delivers on commit to every process's {@link PgNotificationListener}, so long-polls
+ * wake across processes. Thread-safe.
  */
 public final class PostgresMutationLog implements MutationLog {
 
@@ -34,6 +43,12 @@ public final class PostgresMutationLog implements MutationLog {
   private static final String LOCK_TENANT =
       "SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))";
   private static final String NOTIFY = "SELECT pg_notify(:channel, :tenant)";
+
+  /** PostgreSQL's identifier limit (NAMEDATALEN - 1); schema names are ASCII, so bytes = chars. */
+  static final int MAX_IDENTIFIER_BYTES = 63;
+
+  private static final String CHANNEL_PREFIX = "ferry_commits_";
+  private static final int CHANNEL_HASH_CHARS = 16;
 
   private final String schema;
   private final String description;
@@ -138,10 +153,26 @@ public final class PostgresMutationLog implements MutationLog {
 
   @Override
   public PullResponse read(String tenant, ProjectSet readable, long since, int limit) {
+    return read(tenant, readable, since, limit, Long.MAX_VALUE);
+  }
+
+  @Override
+  public PullResponse read(
+      String tenant, ProjectSet readable, long since, int limit, long maxBytes) {
     try {
-      return pool.with(h -> PageReader.read(h, tenant, readable, since, limit));
+      return pool.with(h -> PageReader.read(h, tenant, readable, since, limit, maxBytes));
     } catch (JdbiException e) {
       throw new StorageException("read from the PostgreSQL log failed", e);
+    }
+  }
+
+  @Override
+  public Map<Long, AppendResult.Entry> findStored(
+      String tenant, String replicaId, List<PushMutation> mutations) {
+    try {
+      return pool.with(h -> DedupeLookup.find(h, tenant, replicaId, mutations));
+    } catch (JdbiException e) {
+      throw new StorageException("lookup in the PostgreSQL log failed", e);
     }
   }
 
@@ -161,9 +192,28 @@ public final class PostgresMutationLog implements MutationLog {
     pool.close();
   }
 
-  /** The NOTIFY channel; per schema, so logs in different schemas do not wake each other. */
+  /**
+   * The NOTIFY channel; per schema, so logs in different schemas do not wake each other. A channel
+   * is an identifier, at most {@value #MAX_IDENTIFIER_BYTES} bytes: {@code pg_notify} refuses a
+   * longer name (while {@code LISTEN} would silently truncate it), so a long schema name is
+   * shortened and made unique again with a hash of the whole name.
+   */
   static String channelOf(String schema) {
-    return "ferry_commits_" + schema;
+    String plain = CHANNEL_PREFIX + schema;
+    if (plain.length() <= MAX_IDENTIFIER_BYTES) {
+      return plain;
+    }
+    String hash = HexFormat.of().formatHex(sha256(schema)).substring(0, CHANNEL_HASH_CHARS);
+    int keep = MAX_IDENTIFIER_BYTES - CHANNEL_PREFIX.length() - 1 - CHANNEL_HASH_CHARS;
+    return CHANNEL_PREFIX + schema.substring(0, keep) + "_" + hash;
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
   }
 
   /** Drops the query string, where a JDBC URL may carry a password. */

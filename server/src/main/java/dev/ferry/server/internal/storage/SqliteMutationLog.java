@@ -6,6 +6,7 @@ import dev.ferry.server.MutationLog;
 import dev.ferry.server.ProjectSet;
 import dev.ferry.server.StorageException;
 import dev.ferry.server.internal.DaemonThreads;
+import dev.ferry.server.internal.LoggedFailure;
 import dev.ferry.transport.wire.PullResponse;
 import dev.ferry.transport.wire.PushMutation;
 import java.io.IOException;
@@ -14,10 +15,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
@@ -56,6 +59,7 @@ public final class SqliteMutationLog implements MutationLog {
   private final HandlePool readers;
   private final CommitListeners listeners = new CommitListeners();
   private final ScheduledExecutorService checkpointer;
+  private final AtomicBoolean writerClosed = new AtomicBoolean();
   private volatile boolean closed;
 
   private SqliteMutationLog(Path file, Handle writer, HandlePool readers) {
@@ -76,7 +80,7 @@ public final class SqliteMutationLog implements MutationLog {
       readers.with(h -> h.createQuery("PRAGMA wal_checkpoint(PASSIVE)").mapToMap().list());
     } catch (RuntimeException e) {
       // A failed passive checkpoint only leaves the WAL longer; the next run tries again.
-      LOG.debug("WAL checkpoint of {} failed: {}", file, e.toString());
+      LOG.debug("WAL checkpoint of {} failed: {}", file, LoggedFailure.describe(e));
     }
   }
 
@@ -137,11 +141,23 @@ public final class SqliteMutationLog implements MutationLog {
       result =
           inImmediate(
               writer,
-              h -> LogAppender.append(h, tenant, replicaId, leaseEpoch, mutations, acceptedAt));
+              h -> {
+                // The wait for the write lock may have outlasted a close: store nothing then.
+                checkOpen();
+                return LogAppender.append(h, tenant, replicaId, leaseEpoch, mutations, acceptedAt);
+              });
     } catch (JdbiException e) {
       throw new StorageException("append to the SQLite log failed", e);
     } finally {
       writeLock.unlock();
+      // A close while this append held the lock left the writer to it (see close()).
+      if (closed && writeLock.tryLock()) {
+        try {
+          closeWriter();
+        } finally {
+          writeLock.unlock();
+        }
+      }
     }
     if (LogAppender.addedRows(result)) {
       listeners.committed(tenant);
@@ -151,11 +167,28 @@ public final class SqliteMutationLog implements MutationLog {
 
   @Override
   public PullResponse read(String tenant, ProjectSet readable, long since, int limit) {
+    return read(tenant, readable, since, limit, Long.MAX_VALUE);
+  }
+
+  @Override
+  public PullResponse read(
+      String tenant, ProjectSet readable, long since, int limit, long maxBytes) {
     checkOpen();
     try {
-      return readers.with(h -> PageReader.read(h, tenant, readable, since, limit));
+      return readers.with(h -> PageReader.read(h, tenant, readable, since, limit, maxBytes));
     } catch (JdbiException e) {
       throw new StorageException("read from the SQLite log failed", e);
+    }
+  }
+
+  @Override
+  public Map<Long, AppendResult.Entry> findStored(
+      String tenant, String replicaId, List<PushMutation> mutations) {
+    checkOpen();
+    try {
+      return readers.with(h -> DedupeLookup.find(h, tenant, replicaId, mutations));
+    } catch (JdbiException e) {
+      throw new StorageException("lookup in the SQLite log failed", e);
     }
   }
 
@@ -169,19 +202,32 @@ public final class SqliteMutationLog implements MutationLog {
     return "sqlite:" + file;
   }
 
+  /**
+   * Closes the readers at once, and the writer at once unless an append is using it: then that
+   * append closes it when it ends, storing nothing. Never waits for an append, which may be waiting
+   * out SQLite's busy timeout for another process's lock, so that a server stop keeps its deadline.
+   */
   @Override
   public void close() {
-    writeLock.lock();
-    try {
-      if (closed) {
-        return;
+    if (closed) {
+      return;
+    }
+    closed = true;
+    checkpointer.shutdownNow();
+    readers.close();
+    // Set closed first: an append that holds the lock now sees it after unlocking.
+    if (writeLock.tryLock()) {
+      try {
+        closeWriter();
+      } finally {
+        writeLock.unlock();
       }
-      closed = true;
-      checkpointer.shutdownNow();
-      readers.close();
+    }
+  }
+
+  private void closeWriter() {
+    if (writerClosed.compareAndSet(false, true)) {
       writer.close();
-    } finally {
-      writeLock.unlock();
     }
   }
 

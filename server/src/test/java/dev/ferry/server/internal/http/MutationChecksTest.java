@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.transport.wire.PushMutation;
 import dev.ferry.transport.wire.RawJson;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MutationChecksTest {
@@ -30,6 +32,27 @@ class MutationChecksTest {
         "project must not contain NUL characters or unpaired surrogates",
         MutationChecks.problem(m("a\u0000b", "k", "1")));
     assertTrue(MutationChecks.problem(m("p", "k", "\"\ud83d\"")).startsWith("payload"));
+  }
+
+  @Test
+  void problem_createdAtOutsideYears0000To9999_isRejected() {
+    for (String bad :
+        List.of(
+            "+300000000-01-01T00:00:00Z",
+            "+10000-01-01T00:00:00Z",
+            "-0001-12-31T23:59:59.999Z",
+            "-1000000000-01-01T00:00:00Z")) {
+      assertEquals(
+          "created_at must be between years 0000 and 9999",
+          MutationChecks.problem(at(Instant.parse(bad))),
+          bad);
+    }
+    assertNull(MutationChecks.problem(at(Instant.parse("0000-01-01T00:00:00Z"))));
+    assertNull(MutationChecks.problem(at(Instant.parse("9999-12-31T23:59:59.999999999Z"))));
+  }
+
+  private static PushMutation at(Instant createdAt) {
+    return new PushMutation(1, "p", "note", "k", "upsert", RawJson.of("1"), createdAt);
   }
 
   @Test

@@ -1,11 +1,13 @@
 package dev.ferry.server.internal.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.server.Await;
 import dev.ferry.server.FerryServer;
+import dev.ferry.server.LogCapture;
 import dev.ferry.server.MutationLog;
 import dev.ferry.server.MutationLogConformance;
 import dev.ferry.server.Pushes;
@@ -15,6 +17,7 @@ import dev.ferry.server.TokenGrant;
 import dev.ferry.transport.wire.PulledMutation;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -54,11 +57,15 @@ class PostgresMutationLogTest extends MutationLogConformance {
     if (URL == null || URL.isBlank()) {
       return;
     }
+    dropSchema(schema);
+  }
+
+  private static void dropSchema(String name) {
     try (Connection c = DriverManager.getConnection(URL);
         Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      s.execute("DROP SCHEMA IF EXISTS " + name + " CASCADE");
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot drop test schema " + schema, e);
+      throw new IllegalStateException("cannot drop test schema " + name, e);
     }
   }
 
@@ -112,6 +119,84 @@ class PostgresMutationLogTest extends MutationLogConformance {
         .grant(TokenGrant.allProjects(ALICE, "acme"))
         .build()
         .start();
+  }
+
+  @Test
+  void logs_failedBatchInsert_containNoPayload() throws Exception {
+    start();
+    try (Connection c = DriverManager.getConnection(URL);
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE FUNCTION "
+              + schema
+              + ".refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION"
+              + " 'refused by test'; END $$");
+      s.execute(
+          "CREATE TRIGGER refuse BEFORE INSERT ON "
+              + schema
+              + ".ferry_log FOR EACH ROW EXECUTE FUNCTION "
+              + schema
+              + ".refuse()");
+    }
+    String payload = "{\"secret\":\"payload-that-must-not-be-logged-9\"}";
+
+    String log =
+        LogCapture.during(
+            () -> {
+              Reply r =
+                  client.push(
+                      ALICE, Pushes.body("r1", 1, Pushes.mutation(1, "notes", "k", payload)));
+              assertEquals(503, r.status(), r.text());
+            });
+
+    assertTrue(log.contains("storage failure"), log);
+    assertTrue(log.contains("SQLState P0001"), "the database's error is named: " + log);
+    assertFalse(log.contains("payload-that-must-not-be-logged"), log);
+  }
+
+  @Test
+  void longestSchemaName_pushesAndWakesLongPollsAcrossLogs() throws Exception {
+    // 50 characters, the most a schema may have: with a plain prefix the NOTIFY channel would be
+    // 64 bytes, one more than PostgreSQL allows, and every push would fail.
+    String longSchema = (schema + "_" + "x".repeat(50)).substring(0, 50);
+    try (FerryServer a = serverOn(MutationLog.postgres(URL, longSchema));
+        FerryServer b = serverOn(MutationLog.postgres(URL, longSchema))) {
+      TestClient viaA = new TestClient(a.baseUri());
+      CompletableFuture<Reply> parked = viaA.pullAsync(ALICE, 0, 10, 60_000);
+      Await.until("the pull is parked", () -> a.parkedPulls() == 1);
+
+      Reply pushed = new TestClient(b.baseUri()).push(ALICE, Pushes.range("r1", 1, "notes", 1, 1));
+
+      assertEquals(200, pushed.status(), pushed.text());
+      assertEquals(List.of(1L), seqs(parked.get(30, TimeUnit.SECONDS).pull()));
+    } finally {
+      dropSchema(longSchema);
+    }
+  }
+
+  @Test
+  void concurrentPushers_databaseDefaultsToRepeatableRead_stillGaplessInCommitOrder()
+      throws Exception {
+    // A stricter default isolation makes a transaction's snapshot older than the advisory lock it
+    // waits for, so it would read a stale highest seq. Set for this test's connections only.
+    String url =
+        URL
+            + (URL.contains("?") ? "&" : "?")
+            + "options=-c%20default_transaction_isolation%3Drepeatable%5C%20read";
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SHOW default_transaction_isolation")) {
+      assertTrue(r.next());
+      assertEquals("repeatable read", r.getString(1), "the test's connections default to it");
+    }
+    try (FerryServer server = serverOn(MutationLog.postgres(url, schema))) {
+      TestClient via = new TestClient(server.baseUri());
+
+      List<PulledMutation> seen =
+          pushConcurrentlyWhileFollowing(new TestClient[] {via}, via, 4, 10, 20);
+
+      assertGaplessAndOnce(seen, 4 * 10 * 20);
+    }
   }
 
   @Test

@@ -1,0 +1,102 @@
+package dev.ferry.server;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A reference server on SQLite in a second JVM, for behaviour fixed per JVM: the JDK HTTP server
+ * reads its settings once, so a test that needs other values than the test JVM's runs the server
+ * here. It prints its port, serves until its standard input closes, then stops.
+ */
+final class ChildServer implements AutoCloseable {
+
+  private final Process process;
+  private final URI baseUri;
+
+  private ChildServer(Process process, URI baseUri) {
+    this.process = process;
+    this.baseUri = baseUri;
+  }
+
+  /**
+   * Starts a server with one grant of every project to {@code token}.
+   *
+   * @param systemProperties {@code -D} settings of the child JVM, e.g. {@code
+   *     sun.net.httpserver.maxReqTime=1}
+   */
+  static ChildServer start(Path db, String token, int workerThreads, String... systemProperties) {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<String> command = new ArrayList<>();
+    command.add(java.toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    for (String p : systemProperties) {
+      command.add("-D" + p);
+    }
+    command.add(ChildServer.class.getName());
+    command.add(db.toString());
+    command.add(token);
+    command.add(Integer.toString(workerThreads));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+    try {
+      Process p = pb.start();
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      String line = out.readLine();
+      if (line == null || !line.startsWith("PORT ")) {
+        p.destroyForcibly();
+        throw new IllegalStateException("the server process did not report a port: " + line);
+      }
+      return new ChildServer(p, URI.create("http://127.0.0.1:" + line.substring(5).trim()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the server process", e);
+    }
+  }
+
+  URI baseUri() {
+    return baseUri;
+  }
+
+  @Override
+  public void close() {
+    try {
+      process.getOutputStream().close();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (IOException e) {
+      process.destroyForcibly();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  /** The second JVM: args are the database file, the token and the number of worker threads. */
+  public static void main(String[] args) throws IOException {
+    FerryServer server =
+        FerryServer.builder()
+            .storage(MutationLog.sqlite(Path.of(args[0])))
+            .port(0)
+            .grant(TokenGrant.allProjects(args[1], "t"))
+            .limits(ServerLimits.builder().workerThreads(Integer.parseInt(args[2])).build())
+            .build()
+            .start();
+    System.out.println("PORT " + server.port());
+    System.out.flush();
+    while (System.in.read() >= 0) {
+      // Serve until the parent closes our standard input (or dies).
+    }
+    server.stop(Duration.ofSeconds(5));
+  }
+}
