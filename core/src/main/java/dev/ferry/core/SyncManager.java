@@ -1,26 +1,12 @@
 package dev.ferry.core;
 
-import dev.ferry.core.internal.Backoff;
-import dev.ferry.core.internal.CallGuard;
-import dev.ferry.core.internal.ChangeWatcher;
-import dev.ferry.core.internal.CycleRunner;
-import dev.ferry.core.internal.Debouncer;
-import dev.ferry.core.internal.LeaseKeeper;
-import dev.ferry.core.internal.LiveState;
-import dev.ferry.core.internal.ListenerDispatcher;
+import dev.ferry.core.internal.Engine;
 import dev.ferry.core.internal.LongPoller;
-import dev.ferry.core.internal.Pauses;
-import dev.ferry.core.internal.PullStep;
-import dev.ferry.core.internal.PushStep;
 import dev.ferry.core.internal.Scheduler;
-import dev.ferry.core.internal.StatusAssembler;
-import dev.ferry.core.internal.StatusTracker;
-import dev.ferry.core.internal.SyncLoop;
 import dev.ferry.core.internal.SystemScheduler;
 import dev.ferry.core.internal.Worker;
 import dev.ferry.store.LeaseStore;
 import dev.ferry.store.MutationApplier;
-import dev.ferry.store.StoreStatus;
 import dev.ferry.store.SyncStore;
 import dev.ferry.transport.SyncTransport;
 import java.util.Objects;
@@ -29,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,59 +65,18 @@ public final class SyncManager implements AutoCloseable {
   private final SyncStore store;
   private final SyncConfig config;
   private final String target;
-  private final Scheduler scheduler;
-  private final Debouncer debouncer;
-  private final ListenerDispatcher dispatcher;
-  private final StatusTracker tracker;
-  private final LeaseKeeper keeper;
-  private final Pauses pauses;
-  private final CallGuard calls = new CallGuard();
-  private final CycleRunner runner;
-  private final SyncLoop loop;
-  private final Worker worker;
-  private final @Nullable LongPoller longPoller;
-  private final @Nullable ChangeWatcher watcher;
+  private final Engine engine;
   private final Object lifecycle = new Object();
   private volatile State state = State.NEW;
-  private volatile boolean live;
-  private boolean restored;
 
   private SyncManager(SyncStore store, SyncTransport transport, MutationApplier applier, SyncConfig config,
       Scheduler scheduler) {
     this.store = store;
     this.config = config;
     this.target = config.target();
-    this.scheduler = scheduler;
     checkApplier(store, applier, config);
     String owner = config.owner().orElseGet(LeaseStore::defaultOwner);
-    this.dispatcher = new ListenerDispatcher(this::assemble, "ferry-listeners-" + target);
-    this.tracker = new StatusTracker(dispatcher);
-    this.pauses = new Pauses(store, target);
-    this.keeper = new LeaseKeeper(store, target, owner, config.leaseTtl(), scheduler, applier);
-    this.runner = new CycleRunner(store, config, keeper, tracker,
-        new Backoff(config.backoffBase(), config.backoffMax(), config.backoffJitter(),
-            config.maxConsecutiveFailures(), config.random()),
-        calls,
-        new PushStep(store, transport, target, config.pushBatchSize(), calls),
-        new PullStep(transport, config.pullPageSize(), calls),
-        pauses, scheduler);
-    Worker[] workerRef = new Worker[1];
-    Runnable wake = () -> workerRef[0].wake();
-    this.debouncer = new Debouncer(scheduler::nanoTime, wake, config.quietWindow(), config.maxDelay());
-    this.loop = new SyncLoop(runner, debouncer, scheduler, config.pollInterval().toNanos(), wake);
-    this.worker = new Worker(loop, scheduler, "ferry-sync-" + target);
-    workerRef[0] = worker;
-    if (config.longPoll()) {
-      this.longPoller = new LongPoller(transport, config.pullPageSize(), config.longPollWait(), loop::deliver,
-          "ferry-longpoll-" + target);
-      loop.longPoller(longPoller);
-    } else {
-      this.longPoller = null;
-    }
-    this.watcher = config.changeCheckInterval().isZero() ? null
-        : new ChangeWatcher(store, target, scheduler, config.changeCheckInterval(), debouncer::notifyDirty,
-            this::pausesChangedElsewhere, pauses, keeper);
-    keeper.callbacks(loop::kick, this::leaseLostOnTimer);
+    this.engine = new Engine(store, transport, applier, config, scheduler, owner);
   }
 
   /**
@@ -189,19 +133,12 @@ public final class SyncManager implements AutoCloseable {
       if (state == State.STOPPED) {
         throw new SyncException(SyncException.Kind.STOPPED, "this sync manager was stopped; create a new one");
       }
-      restoreOnce();
+      engine.restore();
       state = State.RUNNING;
-      live = true;
-      worker.start();
-      if (longPoller != null) {
-        longPoller.start();
-      }
-      keeper.startTimer();
-      if (watcher != null) {
-        watcher.start();
-      }
-      loop.kick();
-      LOG.info("sync of target {} started as lease owner {}", target, keeper.owner());
+      engine.startWorker();
+      engine.startTimers();
+      engine.loop().kick();
+      LOG.info("sync of target {} started as lease owner {}", target, engine.keeper().owner());
     }
   }
 
@@ -220,28 +157,20 @@ public final class SyncManager implements AutoCloseable {
       boolean wasRunning = state == State.RUNNING;
       state = State.STOPPED;
       long deadline = System.nanoTime() + config.stopTimeout().toNanos();
-      loop.stop();
-      calls.cancel();
-      keeper.stopTimer();
-      if (watcher != null) {
-        watcher.stop();
-      }
-      if (longPoller != null) {
-        longPoller.stop();
-      }
+      engine.stopAll();
       if (wasRunning) {
         awaitThreads(deadline);
       }
-      loop.drain(null);
+      engine.loop().drain(null);
       try {
-        keeper.release();
+        engine.keeper().release();
       } catch (RuntimeException e) {
         LOG.warn("could not release the lease of target {}: {}", target, e.toString());
       }
-      live = false;
-      tracker.stopped();
-      dispatcher.shutdown(Math.max(0, deadline - System.nanoTime()));
-      scheduler.shutdown();
+      engine.notLive();
+      engine.tracker().stopped();
+      engine.dispatcher().shutdown(Math.max(0, deadline - System.nanoTime()));
+      engine.scheduler().shutdown();
       if (wasRunning) {
         LOG.info("sync of target {} stopped", target);
       }
@@ -250,10 +179,12 @@ public final class SyncManager implements AutoCloseable {
 
   private void awaitThreads(long deadline) {
     try {
+      Worker worker = engine.worker();
       if (!worker.is(Thread.currentThread()) && !worker.join(deadline - System.nanoTime())) {
         LOG.warn("the sync thread of target {} is still busy after {}; its writes are fenced off", target,
             config.stopTimeout());
       }
+      LongPoller longPoller = engine.longPoller();
       if (longPoller != null && !longPoller.join(deadline - System.nanoTime())) {
         LOG.warn("the long-poll thread of target {} did not end in time", target);
       }
@@ -275,7 +206,7 @@ public final class SyncManager implements AutoCloseable {
    * the quiet window, no later than the max delay.
    */
   public void notifyDirty() {
-    debouncer.notifyDirty();
+    engine.debouncer().notifyDirty();
   }
 
   /**
@@ -294,7 +225,7 @@ public final class SyncManager implements AutoCloseable {
       }
     }
     CompletableFuture<CycleResult> result = new CompletableFuture<>();
-    loop.request(result);
+    engine.loop().request(result);
     return result;
   }
 
@@ -311,8 +242,7 @@ public final class SyncManager implements AutoCloseable {
     synchronized (lifecycle) {
       s = state;
       if (s == State.NEW) {
-        restoreOnce();
-        live = true;
+        engine.restore();
       }
     }
     if (s == State.RUNNING) {
@@ -321,7 +251,7 @@ public final class SyncManager implements AutoCloseable {
     if (s == State.STOPPED) {
       throw new SyncException(SyncException.Kind.STOPPED, "this sync manager was stopped");
     }
-    return loop.runCycle(true, true);
+    return engine.loop().runCycle(true, true);
   }
 
   /**
@@ -337,9 +267,9 @@ public final class SyncManager implements AutoCloseable {
    */
   public boolean pause(String reason) {
     boolean added = store.targets().addPauseReason(target, reason);
-    Set<String> reasons = pauses.refresh();
+    Set<String> reasons = engine.pauses().refresh();
     awaitNoCycle(reason);
-    tracker.paused(reasons);
+    engine.tracker().paused(reasons);
     return added;
   }
 
@@ -351,17 +281,17 @@ public final class SyncManager implements AutoCloseable {
    */
   public boolean resume(String reason) {
     boolean removed = store.targets().removePauseReason(target, reason);
-    Set<String> reasons = pauses.refresh();
+    Set<String> reasons = engine.pauses().refresh();
     if (!removed) {
       return false;
     }
     if (reasons.isEmpty()) {
-      tracker.resumed();
+      engine.tracker().resumed();
       if (state == State.RUNNING) {
-        loop.kick();
+        engine.loop().kick();
       }
     } else {
-      tracker.paused(reasons);
+      engine.tracker().paused(reasons);
     }
     return true;
   }
@@ -394,7 +324,7 @@ public final class SyncManager implements AutoCloseable {
   }
 
   private void awaitNoCycle(String reason) {
-    ReentrantLock gate = loop.gate();
+    ReentrantLock gate = engine.loop().gate();
     try {
       if (!gate.tryLock(config.pauseWaitTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
         throw new SyncException(SyncException.Kind.CYCLE_STILL_RUNNING,
@@ -416,7 +346,7 @@ public final class SyncManager implements AutoCloseable {
    * @throws dev.ferry.store.StoreException when the store cannot be read
    */
   public SyncStatus status() {
-    return assemble(tracker.live());
+    return engine.status();
   }
 
   /** {@link #status()} as JSON ({@link SyncStatus#toJson()}). */
@@ -426,12 +356,12 @@ public final class SyncManager implements AutoCloseable {
 
   /** Adds a listener told about every status change (see {@link SyncListener}). */
   public void addListener(SyncListener listener) {
-    dispatcher.add(Objects.requireNonNull(listener, "listener must not be null"));
+    engine.dispatcher().add(Objects.requireNonNull(listener, "listener must not be null"));
   }
 
   /** Removes a listener added before. */
   public void removeListener(SyncListener listener) {
-    dispatcher.remove(Objects.requireNonNull(listener, "listener must not be null"));
+    engine.dispatcher().remove(Objects.requireNonNull(listener, "listener must not be null"));
   }
 
   /** The configuration. */
@@ -441,38 +371,11 @@ public final class SyncManager implements AutoCloseable {
 
   /** The lease owner name this manager uses (shown in status). */
   public String owner() {
-    return keeper.owner();
+    return engine.keeper().owner();
   }
 
   /** Whether {@link #start()} was called and {@link #stop()} was not. */
   public boolean isRunning() {
     return state == State.RUNNING;
-  }
-
-  private SyncStatus assemble(LiveState liveState) {
-    StoreStatus file = store.status(target);
-    return live ? StatusAssembler.fromLive(file, liveState, keeper.owner()) : StatusAssembler.fromFile(file);
-  }
-
-  private void restoreOnce() {
-    if (!restored) {
-      runner.restore(store.targets().state(target), pauses.refresh());
-      restored = true;
-    }
-  }
-
-  private void pausesChangedElsewhere(Set<String> reasons) {
-    pauses.set(reasons);
-    if (reasons.isEmpty()) {
-      tracker.resumed();
-      loop.kick();
-    } else {
-      tracker.paused(reasons);
-    }
-  }
-
-  private void leaseLostOnTimer() {
-    tracker.leaseLost("the lease of target " + target + " was taken over by " + keeper.view().owner());
-    loop.kick();
   }
 }
