@@ -50,6 +50,48 @@ public final class ManualScheduler implements Scheduler {
     tasks.clear();
   }
 
+  /**
+   * A scheduler on the same time and task queue whose {@link Scheduler#shutdown()} cancels only the
+   * tasks scheduled through it: one per manager when several share a clock.
+   */
+  public Scheduler fork() {
+    ManualScheduler parent = this;
+    return new Scheduler() {
+      private final java.util.Set<Cancellable> mine = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      private volatile boolean down;
+
+      @Override
+      public long nanoTime() {
+        return parent.nanoTime();
+      }
+
+      @Override
+      public Cancellable schedule(Runnable task, long delayNanos) {
+        if (down) {
+          return () -> {};
+        }
+        Cancellable[] self = new Cancellable[1];
+        Cancellable c = parent.schedule(() -> {
+          mine.remove(self[0]);
+          task.run();
+        }, delayNanos);
+        self[0] = c;
+        mine.add(c);
+        return () -> {
+          mine.remove(c);
+          c.cancel();
+        };
+      }
+
+      @Override
+      public void shutdown() {
+        down = true;
+        mine.forEach(Cancellable::cancel);
+        mine.clear();
+      }
+    };
+  }
+
   /** Moves time forward by {@code d}, running every task that falls due on the way, in order. */
   public void advance(Duration d) {
     long target;
