@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,23 +44,45 @@ class ConvergenceTest {
   void threeReplicas_serverStoppedAndRestartedMidRun_converge() throws Exception {
     try (Cluster cluster = new Cluster(dir)) {
       List<Cluster.Replica> replicas = start(cluster);
-      AtomicInteger written = new AtomicInteger();
-      Runnable outage = () -> {
-        cluster.stopServer();
-        // Writes go on against a dead server: they stay pending, the managers back off.
-        int target = written.get() + 150;
-        Await.until("writes during the outage", Duration.ofSeconds(60), () -> written.get() >= target
-            || written.get() >= 3 * WRITES);
-        cluster.restartServer();
-      };
-      runWriters(replicas, new Outage(written, WRITES, outage));
+      Outage outage = new Outage(new CountDownLatch(replicas.size()), new CountDownLatch(1),
+          new CountDownLatch(replicas.size()), new CountDownLatch(1));
+      Thread control = new Thread(() -> {
+        try {
+          outage.firstThird().await();
+          cluster.stopServer();
+          outage.stopped().countDown();
+          // Writes go on against a dead server: they stay pending and the managers back off.
+          outage.secondThird().await();
+          Await.until("the managers notice the outage", Duration.ofSeconds(60),
+              () -> replicas.stream().allMatch(r -> r.manager().status().consecutiveFailures() > 0));
+          cluster.restartServer();
+          outage.restarted().countDown();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      control.start();
+      runWriters(replicas, outage);
+      control.join();
       assertConverged(cluster, replicas);
-      assertTrue(replicas.stream().anyMatch(r -> r.manager().status().totalFailures() > 0),
-          "the outage was noticed");
+      assertTrue(replicas.stream().allMatch(r -> r.manager().status().totalFailures() > 0), "the outage was noticed");
     }
   }
 
-  private record Outage(AtomicInteger written, int after, Runnable run) {}
+  /** Writers pause at a third (server then stops) and at two thirds (server then restarts). */
+  private record Outage(CountDownLatch firstThird, CountDownLatch stopped, CountDownLatch secondThird,
+      CountDownLatch restarted) {
+
+    void at(int n) throws InterruptedException {
+      if (n == WRITES / 3) {
+        firstThird.countDown();
+        stopped.await();
+      } else if (n == 2 * WRITES / 3) {
+        secondThird.countDown();
+        restarted.await();
+      }
+    }
+  }
 
   private static List<Cluster.Replica> start(Cluster cluster) {
     List<Cluster.Replica> replicas = new ArrayList<>();
@@ -84,15 +105,15 @@ class ConvergenceTest {
         try {
           go.await();
           for (int n = 0; n < WRITES; n++) {
+            if (outage != null) {
+              outage.at(n);
+            }
             String key = "k" + random.nextInt(KEYS);
             String project = random.nextInt(4) == 0 ? "tasks" : "notes";
             MutationDraft draft = random.nextInt(8) == 0 ? MutationDraft.delete(project, "doc", key)
                 : MutationDraft.upsert(project, "doc", key,
                     "{\"by\":\"" + r.name() + "\",\"n\":" + n + ",\"text\":\"\\u00e9 " + key + "\"}");
             r.write(draft);
-            if (outage != null) {
-              outage.written().incrementAndGet();
-            }
             if (random.nextInt(20) == 0) {
               Thread.yield();
             }
@@ -107,10 +128,6 @@ class ConvergenceTest {
       threads.add(t);
     }
     go.countDown();
-    if (outage != null) {
-      Await.until("first writes", Duration.ofSeconds(60), () -> outage.written().get() >= outage.after());
-      outage.run().run();
-    }
     for (Thread t : threads) {
       t.join(120_000);
     }

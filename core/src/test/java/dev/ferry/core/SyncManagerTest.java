@@ -113,7 +113,8 @@ class SyncManagerTest {
     CycleResult before = m.syncNow().join();
     assertEquals(1, before.pushed(), "before start: run on the calling thread");
     m.start();
-    write(store, "b");
+    Await.until("the start cycle", () -> m.status().phase() == Phase.HEALTHY && server.pullCalls() >= 2);
+    write(store, "b"); // not notified: only the explicit cycle pushes it
     CycleResult r = m.syncNow().join();
     assertEquals(CycleResult.Outcome.SUCCESS, r.outcome());
     assertEquals(1, r.pushed());
