@@ -31,6 +31,7 @@ public final class LeaseKeeper {
 
   private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
   private static final long MIN_RETRY_NANOS = Duration.ofMillis(5).toNanos();
+  private static final long RETRY_AFTER_FAILURE_NANOS = Duration.ofSeconds(1).toNanos();
 
   /**
    * The lease as this manager last saw it.
@@ -222,16 +223,19 @@ public final class LeaseKeeper {
   void tick() {
     View before = view;
     View after = before;
+    long next;
     try {
       after = acquire();
       report(before, after);
+      next = nextDelayNanos(after);
     } catch (RuntimeException e) {
+      // E.g. the database stayed busy: try again soon, well before the lease could lapse.
       LOG.warn("renewing the lease of target {} failed, will retry: {}", target, e.toString());
-    } finally {
-      synchronized (lock) {
-        if (timerOn) {
-          timer = scheduler.schedule(this::tick, nextDelayNanos(after));
-        }
+      next = Math.min(renewNanos, RETRY_AFTER_FAILURE_NANOS);
+    }
+    synchronized (lock) {
+      if (timerOn) {
+        timer = scheduler.schedule(this::tick, next);
       }
     }
   }
