@@ -300,6 +300,22 @@ class SyncManagerTest {
   }
 
   @Test
+  void deadHolder_leaseIsTakenOverRightAfterItLapsesNotAtTheNextInterval() {
+    store.leases().acquire("cloud", "ghost/1/x", Duration.ofMillis(2_500)); // never renewed: dead
+    write(store, "a");
+    SyncManager m = manager(Rig.testConfig().leaseTtl(Duration.ofSeconds(30)));
+    m.start();
+    Await.until("waiting for the ghost", () -> m.status().reasonCode() == ReasonCode.LEASE_HELD_ELSEWHERE);
+    scheduler.runDue();
+    scheduler.advance(Duration.ofMillis(2_400));
+    assertFalse(m.status().leaseHeldByMe(), "not before the ghost's lease lapsed");
+    scheduler.advance(Duration.ofMillis(200));
+    Await.until("taken over at the lapse, not after the 10 s renewal interval", () -> m.status().leaseHeldByMe());
+    Await.until("pushed by the new holder", () -> server.log().size() == 1);
+    assertEquals(2, store.leases().current("cloud").orElseThrow().epoch());
+  }
+
+  @Test
   void create_withAnotherApplierThanTheTargetWasSetUpWith_isRefusedUnlessPushOnly() {
     store.targets().bindApplier("cloud", "host.applier.v1");
     SyncException e = assertThrows(SyncException.class,
