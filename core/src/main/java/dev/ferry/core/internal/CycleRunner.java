@@ -78,6 +78,13 @@ public final class CycleRunner {
   private final String target;
   private final Runnable checkpoint = this::checkpoint;
 
+  /**
+   * A success that changes nothing but the time is persisted at most this often: one write less per
+   * cycle on the latency path; {@code last_sync_at} in the file may lag by up to this much.
+   */
+  private static final long SUCCESS_RECORD_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
+
+  private long lastSuccessRecordedNanos = Long.MIN_VALUE / 2;
   private volatile boolean backoffActive;
   private volatile long backoffUntilNanos;
   private volatile long cursor;
@@ -290,11 +297,17 @@ public final class CycleRunner {
       }
     }
     long durationMs = millisSince(t0);
-    String lastError = tracker.live().lastError();
+    LiveState before = tracker.live();
     ReasonCode finalCode = code;
     String finalMessage = message;
-    writer.recordCycle(new CycleRecord(Phase.HEALTHY.wireName(), Outcome.SUCCESS.wireName(), durationMs, false, 0,
-        null, code == null ? null : code.wireName(), message, lastError, now, null));
+    long nowNanos = scheduler.nanoTime();
+    boolean unchanged = before.phase() == Phase.HEALTHY && before.reasonCode() == code
+        && java.util.Objects.equals(before.reasonMessage(), message) && before.consecutiveFailures() == 0;
+    if (!unchanged || nowNanos - lastSuccessRecordedNanos >= SUCCESS_RECORD_INTERVAL_NANOS) {
+      writer.recordCycle(new CycleRecord(Phase.HEALTHY.wireName(), Outcome.SUCCESS.wireName(), durationMs, false, 0,
+          null, code == null ? null : code.wireName(), message, before.lastError(), now, null));
+      lastSuccessRecordedNanos = nowNanos;
+    }
     backoffActive = false;
     longPollReady = true;
     long latest = Math.max(pushed.serverLatestSeq(), pulled.serverLatestSeq());

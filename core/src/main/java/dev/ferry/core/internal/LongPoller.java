@@ -14,9 +14,10 @@ import org.jspecify.annotations.Nullable;
  * and a local write must not wait up to {@code longPollWait} for a pull to return.
  *
  * <p>The loop {@link #request requests} a long-poll at its cursor and gets the page (or the
- * failure) back through the delivery callback; it applies the page itself, on the sync thread, in a
- * fenced transaction. {@link #stop()} interrupts the thread, which the HTTP transport turns into an
- * immediate {@code CANCELLED}. Thread-safe.
+ * failure) back through the delivery callback, on this thread; the loop applies it here when no
+ * cycle runs (saving a hand-over to the sync thread) or hands it to the sync thread. {@link #stop()}
+ * interrupts the thread only while it waits in the transport call, which the HTTP transport turns
+ * into an immediate {@code CANCELLED}; a page being applied is never interrupted. Thread-safe.
  */
 public final class LongPoller {
 
@@ -37,6 +38,7 @@ public final class LongPoller {
   private final Consumer<Result> deliver;
   private final AtomicLong requested = new AtomicLong(NONE);
   private final Thread thread;
+  private final CallGuard calls = new CallGuard();
   private volatile boolean stopped;
 
   public LongPoller(SyncTransport transport, int pageSize, Duration wait, Consumer<Result> deliver, String name) {
@@ -61,7 +63,8 @@ public final class LongPoller {
   /** Cancels the long-poll in flight and ends the thread. */
   public void stop() {
     stopped = true;
-    thread.interrupt();
+    calls.cancel();
+    LockSupport.unpark(thread);
   }
 
   /** Waits up to {@code nanos} for the thread to end; returns whether it did. */
@@ -84,7 +87,9 @@ public final class LongPoller {
       }
       Result result;
       try {
-        result = new Result(since, transport.pull(since, pageSize, wait), null);
+        result = new Result(since, calls.call(() -> transport.pull(since, pageSize, wait)), null);
+      } catch (CycleAbort stoppedBeforeTheCall) {
+        return;
       } catch (RuntimeException e) {
         result = new Result(since, null, e);
       }

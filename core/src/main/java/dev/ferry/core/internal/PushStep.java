@@ -97,7 +97,7 @@ public final class PushStep {
    * @param outcome collects the counts, also when the step throws half-way
    */
   public void run(FencedWriter writer, Runnable checkpoint, Runnable onSending, Outcome outcome) {
-    long ceiling = store.outbox().highestSeq();
+    long ceiling = Long.MAX_VALUE;
     long after = 0;
     boolean announced = false;
     while (after < ceiling) {
@@ -119,8 +119,18 @@ public final class PushStep {
         onSending.run();
         announced = true;
       }
+      boolean full = batch.size() >= batchSize;
+      if (full && ceiling == Long.MAX_VALUE) {
+        // More may follow: bound the step by what is recorded now (read only when needed, so a
+        // small cycle costs one read less).
+        ceiling = store.outbox().highestSeq();
+      }
       send(writer, batch, outcome);
       after = Math.max(after, batch.get(batch.size() - 1).seq());
+      if (!full) {
+        // Nothing else was pending when the batch was read; later rows come with their own notify.
+        return;
+      }
     }
   }
 

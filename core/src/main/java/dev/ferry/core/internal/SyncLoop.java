@@ -48,8 +48,9 @@ public final class SyncLoop {
   private final AtomicBoolean kick = new AtomicBoolean();
   private final AtomicReference<LongPoller.@Nullable Result> longPollResult = new AtomicReference<>();
   private @Nullable LongPoller longPoller;
+  private final AtomicBoolean longPollOutstanding = new AtomicBoolean();
   private volatile boolean stopping;
-  private boolean longPollOutstanding;
+  private volatile boolean retryDue;
   private boolean deferred;
   private long nextPollAt;
 
@@ -90,8 +91,22 @@ public final class SyncLoop {
     }
   }
 
-  /** Hands a long-poll result to the loop (from the long-poll thread). */
+  /**
+   * Takes a long-poll result on the long-poll thread: applies it right there when no cycle is
+   * running (one thread hand-over less between the server's answer and the page being visible) and
+   * asks for the next long-poll; otherwise hands it to the sync thread, which applies it after the
+   * cycle. Either way under the cycle gate, so pages and cycles never interleave.
+   */
   public void deliver(LongPoller.Result result) {
+    if (!stopping && gate.tryLock()) {
+      try {
+        handleLongPoll(result);
+      } finally {
+        gate.unlock();
+      }
+      armLongPoll();
+      return;
+    }
     longPollResult.set(result);
     wake.run();
   }
@@ -120,7 +135,16 @@ public final class SyncLoop {
     }
     LongPoller.Result lp = longPollResult.getAndSet(null);
     if (lp != null) {
-      handleLongPoll(lp);
+      gate.lock();
+      try {
+        handleLongPoll(lp);
+      } finally {
+        gate.unlock();
+      }
+    }
+    if (retryDue) {
+      retryDue = false;
+      deferred = true;
     }
     long now = scheduler.nanoTime();
     List<CompletableFuture<CycleResult>> forced = new ArrayList<>(0);
@@ -135,7 +159,7 @@ public final class SyncLoop {
     boolean due = kicked || dirtyNow || pollNow || deferred;
     if (!forced.isEmpty() || (due && !inBackoff)) {
       boolean onlyNotified = forced.isEmpty() && !kicked && !pollNow && !deferred;
-      CycleResult r = runCycle(!forced.isEmpty(), !(onlyNotified && longPollOutstanding));
+      CycleResult r = runCycle(!forced.isEmpty(), !(onlyNotified && longPollOutstanding.get()));
       for (CompletableFuture<CycleResult> f : forced) {
         f.complete(r);
       }
@@ -172,47 +196,44 @@ public final class SyncLoop {
     }
   }
 
+  /** Applies or records a long-poll result; the caller holds the gate. */
   private void handleLongPoll(LongPoller.Result lp) {
-    longPollOutstanding = false;
-    gate.lock();
-    try {
-      RuntimeException error = lp.error();
-      if (error != null) {
-        if (!stopping) {
-          runner.longPollFailed(error);
-          deferred = true;
-        }
-        return;
+    longPollOutstanding.set(false);
+    RuntimeException error = lp.error();
+    if (error != null) {
+      if (!stopping) {
+        runner.longPollFailed(error);
+        retryDue = true;
+        wake.run();
       }
-      if (lp.page() != null) {
-        CycleRunner.LongPollApplied applied = runner.applyLongPoll(lp.page());
-        if (applied == CycleRunner.LongPollApplied.MORE) {
-          kick.set(true);
-        } else if (applied == CycleRunner.LongPollApplied.FAILED) {
-          deferred = true;
-        }
+      return;
+    }
+    if (lp.page() != null) {
+      CycleRunner.LongPollApplied applied = runner.applyLongPoll(lp.page());
+      if (applied == CycleRunner.LongPollApplied.MORE) {
+        kick();
+      } else if (applied == CycleRunner.LongPollApplied.FAILED) {
+        retryDue = true;
+        wake.run();
       }
-    } finally {
-      gate.unlock();
     }
   }
 
+  /** Issues the next long-poll if none is outstanding and the manager is in a state to want one. */
   private void armLongPoll() {
     LongPoller poller = longPoller;
-    if (poller == null || longPollOutstanding || stopping || kick.get() || !runner.longPollReady()) {
+    if (poller == null || stopping || kick.get() || retryDue || !runner.longPollReady()
+        || runner.inBackoff(scheduler.nanoTime())) {
       return;
     }
-    long now = scheduler.nanoTime();
-    if (runner.inBackoff(now)) {
-      return;
+    if (longPollOutstanding.compareAndSet(false, true)) {
+      poller.request(runner.cursor());
     }
-    longPollOutstanding = true;
-    poller.request(runner.cursor());
   }
 
   private long nextDeadline() {
     long now = scheduler.nanoTime();
-    if (kick.get() || !requests.isEmpty() || longPollResult.get() != null) {
+    if (kick.get() || retryDue || !requests.isEmpty() || longPollResult.get() != null) {
       return now;
     }
     boolean inBackoff = runner.inBackoff(now);
