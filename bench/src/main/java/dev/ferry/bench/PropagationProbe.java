@@ -16,7 +16,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A→B propagation latency through two started managers and the embedded reference server: replica
  * A records a document and notifies; the time until replica B's store holds it is measured, one
- * write at a time. The reader polls B's document table every 0.2 ms.
+ * write at a time, the next after a think time (second argument, ms, default 5; 0 writes the next
+ * as soon as B has the last). The reader polls B's document table every 0.2 ms.
  *
  * <p>Run: {@code ./mvnw -B -q -pl bench -am package -DskipTests && java -cp
  * "bench/target/classes:$(cat bench/target/classpath.txt)" dev.ferry.bench.PropagationProbe 300 5}
