@@ -124,7 +124,7 @@ class TwoProcessTest {
           assertTrue(takeoverMs < TTL_MS + 2_000, "taken over after " + takeoverMs + " ms");
 
           Await.until("everything pushed", () -> store.outbox().pendingCount("cloud") == 0);
-          assertTrue(transport.calls.get() > 0);
+          Await.until("the new holder talks to the server", () -> transport.calls.get() > 0);
           Set<Long> recorded = new HashSet<>();
           for (PendingMutation m : store.outbox().list("cloud", MutationState.ACKED, 1_000_000)) {
             recorded.add(m.seq());
