@@ -49,11 +49,14 @@ public final class ChangeWatcher {
   /** Starts checking; the first check only takes the baseline. */
   public synchronized void start() {
     running = true;
+    pauses.refresh();
+    pauses.watched(true);
     timer = scheduler.schedule(this::tick, 0);
   }
 
   public synchronized void stop() {
     running = false;
+    pauses.watched(false);
     if (timer != null) {
       timer.cancel();
       timer = null;
@@ -82,16 +85,17 @@ public final class ChangeWatcher {
     }
     boolean baseline = lastDataVersion == Long.MIN_VALUE;
     lastDataVersion = version;
+    // Pause reasons first: a cycle the new mutations trigger must already see a new pause.
+    Set<String> reasons = Set.copyOf(store.targets().pauseReasons(target));
+    if (!reasons.equals(pauses.current())) {
+      onPauseChange.accept(reasons);
+    }
     long highest = store.outbox().highestSeq();
     if (highest > lastHighestSeq) {
       lastHighestSeq = highest;
       if (!baseline) {
         onNewMutations.run();
       }
-    }
-    Set<String> reasons = Set.copyOf(store.targets().pauseReasons(target));
-    if (!reasons.equals(pauses.current())) {
-      onPauseChange.accept(reasons);
     }
     keeper.onExternalChange();
   }

@@ -107,8 +107,9 @@ public final class CycleRunner {
    *
    * @param force run even while backing off (an explicit {@code syncNow})
    * @param pullWanted whether to pull; false when the loop's outstanding long-poll covers it
+   * @param lastRead runs once the cycle will not read the outbox again
    */
-  public CycleResult run(boolean force, boolean pullWanted) {
+  public CycleResult run(boolean force, boolean pullWanted, Runnable lastRead) {
     long t0 = scheduler.nanoTime();
     PushStep.Outcome pushed = new PushStep.Outcome();
     PullStep.Outcome pulled = new PullStep.Outcome();
@@ -118,7 +119,7 @@ public final class CycleRunner {
       if (calls.cancelled()) {
         return outcomes.interrupted(Outcome.STOPPED, t0, pushed, pulled);
       }
-      Set<String> reasons = pauses.refresh();
+      Set<String> reasons = pauses.forCycle();
       if (!reasons.isEmpty()) {
         return outcomes.paused(reasons, t0, pushed, pulled);
       }
@@ -142,7 +143,7 @@ public final class CycleRunner {
       TargetState state = store.targets().state(target);
       cursor = Math.max(cursor, state.lastPulledSeq());
       stage = Stage.PUSH;
-      push.run(writer, checkpoint, () -> tracker.update(s -> s.withPhaseOnly(Phase.PUSHING)), pushed);
+      push.run(writer, checkpoint, () -> tracker.update(s -> s.withPhaseOnly(Phase.PUSHING)), lastRead, pushed);
       if (!pullSkipped) {
         stage = Stage.PULL;
         tracker.update(s -> s.withPhaseOnly(Phase.PULLING));

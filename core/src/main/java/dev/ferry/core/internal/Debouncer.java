@@ -15,10 +15,17 @@ import java.util.function.LongSupplier;
  *
  * <p>Why no wake-up is lost: the loop calls {@link #beginCycle()} <em>before</em> its cycle reads
  * the outbox, and the host notifies <em>after</em> it committed. A notify that lands before
- * {@code beginCycle} is covered by the cycle's read; one that lands after finds {@code RUNNING}
- * and makes it {@code RUNNING_DIRTY}, which only the loop leaves, by {@link #endCycle()} turning it
- * into {@code PENDING}. The notifier changes the state only by a compare-and-set from {@code IDLE}
- * or {@code RUNNING}; every other state already guarantees a cycle after the notify.
+ * {@code beginCycle} is covered by the cycle's read; one that lands while the cycle may still read
+ * finds {@code RUNNING} and makes it {@code RUNNING_DIRTY}, which only the loop leaves, by {@link
+ * #endCycle()} turning it into {@code PENDING}; one that lands after the cycle's last read finds
+ * {@code IDLE} and makes it {@code IDLE_DIRTY}, which the loop serves as soon as the cycle returns.
+ * The notifier changes the state only by a compare-and-set from {@code IDLE} or {@code RUNNING};
+ * every other state already guarantees a cycle after the notify.
+ *
+ * <p>"During a cycle" thus means "while the cycle may still read the outbox": a write that lands
+ * while the last batch is being sent and acked, or while the cycle pulls, is pushed right after it
+ * rather than a quiet window later, and writes that keep coming while a batch is in flight still
+ * end up in one follow-up batch.
  *
  * <p>{@link #notifyDirty()} never blocks and allocates nothing: a clock read, a few volatile reads,
  * a volatile write at most every 0.1 ms, a compare-and-set only on a state change and, only on the
@@ -124,17 +131,24 @@ public final class Debouncer {
   }
 
   /**
-   * The cycle ended.
+   * The cycle will not read the outbox again (its last batch is read, or it ended): notifies from
+   * now on announce mutations it has not seen. Those that came since {@link #beginCycle()} make a
+   * follow-up pending (quiet window, max delay); later ones find the loop idle and start the next
+   * cycle as soon as this one returns. Called once when the last read is done and again when the
+   * cycle ends; the second call changes nothing.
    *
-   * @return whether notifies arrived during it (a follow-up is now pending)
+   * @return whether notifies arrived since the cycle began (a follow-up is now pending)
    */
   public boolean endCycle() {
-    if (state.compareAndSet(RUNNING, IDLE)) {
+    if (state.get() == RUNNING && state.compareAndSet(RUNNING, IDLE)) {
       return false;
     }
-    // RUNNING_DIRTY: notifiers never leave it, so a plain write is safe.
-    state.set(PENDING);
-    return true;
+    if (state.get() == RUNNING_DIRTY) {
+      // Notifiers never leave RUNNING_DIRTY and only this thread does, so a plain write is safe.
+      state.set(PENDING);
+      return true;
+    }
+    return false;
   }
 
   /** The raw state, for tests and diagnostics. */

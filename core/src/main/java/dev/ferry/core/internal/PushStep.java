@@ -94,9 +94,12 @@ public final class PushStep {
    *
    * @param checkpoint runs before each batch; throws to stop the step
    * @param onSending runs before the first request is sent (the phase becomes {@code pushing})
+   * @param onLastRead runs once the step will not read the outbox again (before the last batch is
+   *     sent), so the loop can treat later notifies as new work
    * @param outcome collects the counts, also when the step throws half-way
    */
-  public void run(FencedWriter writer, Runnable checkpoint, Runnable onSending, Outcome outcome) {
+  public void run(FencedWriter writer, Runnable checkpoint, Runnable onSending, Runnable onLastRead,
+      Outcome outcome) {
     long ceiling = Long.MAX_VALUE;
     long after = 0;
     boolean announced = false;
@@ -111,6 +114,7 @@ public final class PushStep {
       }
       if (batch.isEmpty()) {
         if (batch.corrupt().isEmpty()) {
+          onLastRead.run();
           return;
         }
         continue;
@@ -120,6 +124,9 @@ public final class PushStep {
         announced = true;
       }
       boolean full = batch.size() >= batchSize;
+      if (!full) {
+        onLastRead.run();
+      }
       if (full && ceiling == Long.MAX_VALUE) {
         // More may follow: bound the step by what is recorded now (read only when needed, so a
         // small cycle costs one read less).

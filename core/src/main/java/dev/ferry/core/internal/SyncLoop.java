@@ -49,6 +49,7 @@ public final class SyncLoop {
   private final AtomicReference<LongPoller.@Nullable Result> longPollResult = new AtomicReference<>();
   private @Nullable LongPoller longPoller;
   private final AtomicBoolean longPollOutstanding = new AtomicBoolean();
+  private final Runnable lastRead;
   private volatile boolean stopping;
   private volatile boolean retryDue;
   private boolean deferred;
@@ -63,6 +64,7 @@ public final class SyncLoop {
     this.scheduler = scheduler;
     this.pollNanos = pollNanos;
     this.wake = wake;
+    this.lastRead = debouncer::endCycle;
     this.nextPollAt = scheduler.nanoTime() + pollNanos;
   }
 
@@ -104,6 +106,7 @@ public final class SyncLoop {
       } finally {
         gate.unlock();
       }
+      longPollOutstanding.set(false);
       armLongPoll();
       return;
     }
@@ -141,6 +144,9 @@ public final class SyncLoop {
       } finally {
         gate.unlock();
       }
+      longPollOutstanding.set(false);
+      // Re-armed before deciding on a cycle, so a cycle for local notifies can count on it.
+      armLongPoll();
     }
     if (retryDue) {
       retryDue = false;
@@ -180,7 +186,7 @@ public final class SyncLoop {
     try {
       debouncer.beginCycle();
       try {
-        return runner.run(force, pullWanted);
+        return runner.run(force, pullWanted, lastRead);
       } finally {
         debouncer.endCycle();
       }
@@ -196,9 +202,13 @@ public final class SyncLoop {
     }
   }
 
-  /** Applies or records a long-poll result; the caller holds the gate. */
+  /**
+   * Applies or records a long-poll result; the caller holds the gate, and clears the outstanding
+   * flag only afterwards: until then a cycle triggered by notifies may still count on this
+   * long-poll (it ends with a re-arm at the new cursor, a kick, or a scheduled retry), so it need
+   * not pull.
+   */
   private void handleLongPoll(LongPoller.Result lp) {
-    longPollOutstanding.set(false);
     RuntimeException error = lp.error();
     if (error != null) {
       if (!stopping) {

@@ -69,6 +69,26 @@ class DebouncerTest {
   }
 
   @Test
+  void endCycle_afterTheLastRead_thenNotify_isDueAtOnceAndTheFinalEndKeepsIt() {
+    d.beginCycle();
+    assertFalse(d.endCycle(), "last read done, nothing notified yet");
+    d.notifyDirty();
+    assertFalse(d.endCycle(), "the cycle's end changes nothing now");
+    assertEquals(now.get(), d.dueAt(now.get()), "served right after the cycle");
+  }
+
+  @Test
+  void endCycle_twice_afterNotifiesDuringTheReads_staysPending() {
+    d.beginCycle();
+    d.notifyDirty();
+    assertTrue(d.endCycle());
+    d.notifyDirty();
+    assertFalse(d.endCycle());
+    assertTrue(d.dirty());
+    assertEquals(now.get() + 20 * MS, d.dueAt(now.get()));
+  }
+
+  @Test
   void beginCycle_consumesPendingNotifies() {
     d.notifyDirty();
     d.beginCycle();
