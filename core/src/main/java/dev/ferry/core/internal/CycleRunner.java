@@ -140,10 +140,12 @@ public final class CycleRunner {
         boolean stale = c == ReasonCode.LEASE_HELD_ELSEWHERE || c == ReasonCode.LEASE_LOST || c == ReasonCode.PAUSED;
         return stale ? held.withPhase(Phase.IDLE, null, null) : held;
       });
-      TargetState state = store.targets().state(target);
-      cursor = Math.max(cursor, state.lastPulledSeq());
       stage = Stage.PUSH;
       push.run(writer, checkpoint, () -> tracker.update(s -> s.withPhaseOnly(Phase.PUSHING)), lastRead, pushed);
+      // Read after the push, off the latency path of a local write; only the lease holder moves the
+      // cursor, so it is the same as before the push.
+      TargetState state = store.targets().state(target);
+      cursor = Math.max(cursor, state.lastPulledSeq());
       if (!pullSkipped) {
         stage = Stage.PULL;
         tracker.update(s -> s.withPhaseOnly(Phase.PULLING));
