@@ -6,11 +6,11 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /** Polls a condition with a generous deadline instead of sleeping a fixed time. */
-final class Await {
+public final class Await {
 
   private Await() {}
 
-  static void until(String what, Duration deadline, BooleanSupplier condition) {
+  public static void until(String what, Duration deadline, BooleanSupplier condition) {
     long end = System.nanoTime() + deadline.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - end > 0) {
@@ -20,7 +20,7 @@ final class Await {
     }
   }
 
-  static void until(String what, BooleanSupplier condition) {
+  public static void until(String what, BooleanSupplier condition) {
     until(what, Duration.ofSeconds(60), condition);
   }
 }

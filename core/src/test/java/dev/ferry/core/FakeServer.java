@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * long-poll blocks until something arrives, the wait ends (real time) or the calling thread is
  * interrupted (then {@code CANCELLED}, like {@code HttpSyncTransport}). Thread-safe.
  */
-final class FakeServer implements SyncTransport {
+public final class FakeServer implements SyncTransport {
 
   private final List<PulledMutation> log = new ArrayList<>();
   private final Map<String, Long> dedupe = new HashMap<>();
@@ -47,56 +47,56 @@ final class FakeServer implements SyncTransport {
   private volatile int maxBatch = Integer.MAX_VALUE;
   private volatile boolean closed;
 
-  static TransportException failure(TransportException.Kind kind) {
+  public static TransportException failure(TransportException.Kind kind) {
     return new TransportException(kind, "scripted " + kind, kind == TransportException.Kind.AUTH ? 401 : 503, null,
         null, null);
   }
 
-  synchronized void failNextPushes(RuntimeException... failures) {
+  public synchronized void failNextPushes(RuntimeException... failures) {
     pushFailures.addAll(List.of(failures));
   }
 
-  synchronized void failNextPulls(RuntimeException... failures) {
+  public synchronized void failNextPulls(RuntimeException... failures) {
     pullFailures.addAll(List.of(failures));
   }
 
   /** Decides a mutation's result: null means store it as usual. */
-  void verdict(@Nullable Function<PushMutation, @Nullable PushResult> verdict) {
+  public void verdict(@Nullable Function<PushMutation, @Nullable PushResult> verdict) {
     this.verdict = verdict;
   }
 
   /** Runs inside every push, before it is answered. */
-  void onPush(@Nullable Consumer<PushRequest> hook) {
+  public void onPush(@Nullable Consumer<PushRequest> hook) {
     this.onPush = hook;
   }
 
   /** Pushes with more mutations are refused with 413. */
-  void maxBatch(int n) {
+  public void maxBatch(int n) {
     this.maxBatch = n;
   }
 
-  int pushCalls() {
+  public int pushCalls() {
     return pushCalls.get();
   }
 
-  int pullCalls() {
+  public int pullCalls() {
     return pullCalls.get();
   }
 
-  int longPolls() {
+  public int longPolls() {
     return longPolls.get();
   }
 
-  synchronized List<PulledMutation> log() {
+  public synchronized List<PulledMutation> log() {
     return List.copyOf(log);
   }
 
-  synchronized long latestSeq() {
+  public synchronized long latestSeq() {
     return log.size();
   }
 
   /** Appends a mutation as if another replica had pushed it. */
-  synchronized long appendRemote(String replicaId, String project, String entity, String key, String payloadJson) {
+  public synchronized long appendRemote(String replicaId, String project, String entity, String key, String payloadJson) {
     long seq = log.size() + 1L;
     Instant now = Instant.ofEpochMilli(1_800_000_000_000L + seq);
     log.add(new PulledMutation(seq, replicaId, seq, project, entity, key, "upsert", RawJson.of(payloadJson), now, now));

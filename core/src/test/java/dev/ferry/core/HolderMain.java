@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The other process of {@link TwoProcessTest}: runs a manager on the shared file, prints {@code
+ * The other process of {@link SyncManagerTwoProcessTest}: runs a manager on the shared file, prints {@code
  * HOLDING} once it holds the lease, then writes a document every few milliseconds until it is
  * killed. Arguments: database file, server URL, lease TTL in ms.
  */

@@ -19,15 +19,15 @@ import java.util.function.Consumer;
  * One replica for unit tests: a real SQLite store in a temp dir on the manual scheduler's clock, a
  * {@link FakeServer}, and an {@link Engine} whose loop the test steps by hand (no sync thread).
  */
-final class Rig implements AutoCloseable {
+public final class Rig implements AutoCloseable {
 
-  static final String OWNER = "test-host/1/me";
+  public static final String OWNER = "test-host/1/me";
 
-  final ManualScheduler scheduler;
-  final SyncStore store;
-  final FakeServer server;
-  final SyncConfig config;
-  final Engine engine;
+  public final ManualScheduler scheduler;
+  public final SyncStore store;
+  public final FakeServer server;
+  public final SyncConfig config;
+  public final Engine engine;
 
   private Rig(ManualScheduler scheduler, SyncStore store, FakeServer server, SyncConfig config,
       MutationApplier applier) {
@@ -38,20 +38,20 @@ final class Rig implements AutoCloseable {
     this.engine = new Engine(store, server, applier, config, scheduler, config.owner().orElseThrow());
   }
 
-  static Rig open(Path dir) {
+  public static Rig open(Path dir) {
     return open(dir, b -> {});
   }
 
-  static Rig open(Path dir, Consumer<SyncConfig.Builder> tweak) {
+  public static Rig open(Path dir, Consumer<SyncConfig.Builder> tweak) {
     return open(dir, tweak, new DocumentApplier());
   }
 
-  static Rig open(Path dir, Consumer<SyncConfig.Builder> tweak, MutationApplier applier) {
+  public static Rig open(Path dir, Consumer<SyncConfig.Builder> tweak, MutationApplier applier) {
     return open(dir, tweak, applier, Duration.ZERO);
   }
 
   /** A rig whose clock starts {@code startAt} after the usual epoch (to reopen a file "later"). */
-  static Rig open(Path dir, Consumer<SyncConfig.Builder> tweak, MutationApplier applier, Duration startAt) {
+  public static Rig open(Path dir, Consumer<SyncConfig.Builder> tweak, MutationApplier applier, Duration startAt) {
     ManualScheduler scheduler = new ManualScheduler();
     scheduler.advance(startAt);
     SyncStore store = SyncStore.open(dir.resolve("replica.db"), StoreConfig.builder().clock(scheduler.clock()).build());
@@ -63,7 +63,7 @@ final class Rig implements AutoCloseable {
   }
 
   /** Test defaults: a fixed owner, no long-poll, no change watcher, no jitter. */
-  static SyncConfig.Builder testConfig() {
+  public static SyncConfig.Builder testConfig() {
     return SyncConfig.builder()
         .owner(OWNER)
         .longPollWait(Duration.ZERO)
@@ -73,36 +73,36 @@ final class Rig implements AutoCloseable {
   }
 
   /** Records a document write (document and mutation in one transaction); returns the seq. */
-  long write(String project, String key, String json) {
+  public long write(String project, String key, String json) {
     return store.jdbi().inTransaction(h -> store.documents().put(h, MutationDraft.upsert(project, "note", key, json)));
   }
 
   /** Records a mutation and notifies, like a host does. */
-  long writeAndNotify(String project, String key, String json) {
+  public long writeAndNotify(String project, String key, String json) {
     long seq = write(project, key, json);
     engine.debouncer().notifyDirty();
     return seq;
   }
 
   /** Runs one explicit cycle (as {@code syncNow}/{@code runOnce} do). */
-  CycleResult cycle() {
+  public CycleResult cycle() {
     return engine.loop().runCycle(true, true);
   }
 
   /** Runs one cycle as the loop would on a trigger (respects backoff). */
-  CycleResult triggered() {
+  public CycleResult triggered() {
     return engine.loop().runCycle(false, true);
   }
 
-  List<PendingMutation> rows(MutationState state) {
+  public List<PendingMutation> rows(MutationState state) {
     return store.outbox().list(config.target(), state, 10_000);
   }
 
-  long pending() {
+  public long pending() {
     return store.outbox().pendingCount(config.target());
   }
 
-  SyncStatus status() {
+  public SyncStatus status() {
     return engine.status();
   }
 

@@ -1,4 +1,4 @@
-package dev.ferry.core;
+package dev.ferry.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,7 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.core.Await;
+import dev.ferry.core.CycleResult;
 import dev.ferry.core.CycleResult.Outcome;
+import dev.ferry.core.FakeServer;
+import dev.ferry.core.Phase;
+import dev.ferry.core.ReasonCode;
+import dev.ferry.core.Rig;
+import dev.ferry.core.SyncStatus;
 import dev.ferry.store.EnrollmentMode;
 import dev.ferry.store.LeaseInfo;
 import dev.ferry.store.MutationState;
@@ -23,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** One cycle at a time on a fake clock and a scripted server: push and pull handling, outcomes, phases. */
-class CycleTest {
+class CycleRunnerTest {
 
   @TempDir Path dir;
   private Rig rig;

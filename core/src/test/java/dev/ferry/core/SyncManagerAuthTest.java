@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A refused token: refreshed once before {@code auth_required} is reported (real server, real transport). */
-class AuthTest {
+class SyncManagerAuthTest {
 
   @TempDir Path dir;
 

@@ -1,12 +1,17 @@
-package dev.ferry.core;
+package dev.ferry.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.core.CycleResult;
 import dev.ferry.core.CycleResult.Outcome;
-import dev.ferry.core.internal.SyncLoop;
+import dev.ferry.core.FakeServer;
+import dev.ferry.core.Phase;
+import dev.ferry.core.ReasonCode;
+import dev.ferry.core.Rig;
+import dev.ferry.core.SyncStatus;
 import dev.ferry.store.ApplyContext;
 import dev.ferry.store.MutationApplier;
 import dev.ferry.store.RemoteMutation;
@@ -23,7 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Failures: classification into reason codes and phases, backoff, the ceiling, persistence, containment. */
-class FailureHandlingTest {
+class CycleRunnerFailureTest {
 
   @TempDir Path dir;
   private Rig rig;

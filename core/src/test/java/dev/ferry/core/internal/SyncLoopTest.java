@@ -1,9 +1,12 @@
-package dev.ferry.core;
+package dev.ferry.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.core.internal.SyncLoop;
+import dev.ferry.core.CycleResult;
+import dev.ferry.core.FakeServer;
+import dev.ferry.core.Phase;
+import dev.ferry.core.Rig;
 import dev.ferry.transport.TransportException.Kind;
 import java.nio.file.Path;
 import java.time.Duration;

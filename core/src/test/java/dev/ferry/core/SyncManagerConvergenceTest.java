@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (often to the same keys, upserts and deletes) and must converge: every replica's documents equal
  * the server log folded in seq order, every recorded mutation is on the server, none twice.
  */
-class ConvergenceTest {
+class SyncManagerConvergenceTest {
 
   private static final int WRITES = 300;
   private static final int KEYS = 25;

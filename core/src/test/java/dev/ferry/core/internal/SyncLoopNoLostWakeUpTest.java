@@ -1,9 +1,10 @@
-package dev.ferry.core;
+package dev.ferry.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.core.internal.SyncLoop;
+import dev.ferry.core.FakeServer;
+import dev.ferry.core.Rig;
 import dev.ferry.store.MutationState;
 import dev.ferry.transport.TransportException.Kind;
 import dev.ferry.transport.wire.PulledMutation;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * only up to deadlines well short of the safety-net poll, so a lost wake-up would leave mutations
  * pending: every recorded mutation must be on the server exactly once.
  */
-class NoLostWakeUpTest {
+class SyncLoopNoLostWakeUpTest {
 
   private static final int SEEDS = 40;
   private static final Duration POLL = Duration.ofHours(6);

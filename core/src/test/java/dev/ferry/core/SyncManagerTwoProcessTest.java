@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * within a second; SIGKILL of the holder hands the lease over right after its TTL, and nothing is
  * lost or stored twice.
  */
-class TwoProcessTest {
+class SyncManagerTwoProcessTest {
 
   private static final long TTL_MS = 3_000;
 
