@@ -161,7 +161,7 @@ public final class SyncManager implements AutoCloseable {
       if (wasRunning) {
         awaitThreads(deadline);
       }
-      engine.loop().drain(null);
+      engine.loop().drain();
       try {
         engine.keeper().release();
       } catch (RuntimeException e) {

@@ -1,6 +1,8 @@
 package dev.ferry.core.internal;
 
 import dev.ferry.core.CycleResult;
+import dev.ferry.core.Phase;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -8,7 +10,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,6 +38,10 @@ public final class SyncLoop {
 
   /** No deadline: wait until woken. */
   public static final long NONE = Debouncer.NONE;
+
+  /** The result given to {@code syncNow} callers when the manager stops before their cycle. */
+  private static final CycleResult STOPPED = new CycleResult(CycleResult.Outcome.STOPPED, 0, 0, 0, 0, 0, Phase.IDLE,
+      null, "the sync manager stopped", null, true, null, Duration.ZERO);
 
   private final CycleRunner runner;
   private final Debouncer debouncer;
@@ -89,7 +94,7 @@ public final class SyncLoop {
     requests.add(result);
     wake.run();
     if (stopping) {
-      drain(null);
+      drain();
     }
   }
 
@@ -133,7 +138,7 @@ public final class SyncLoop {
    */
   public long step() {
     if (stopping) {
-      drain(null);
+      drain();
       return NONE;
     }
     LongPoller.Result lp = longPollResult.getAndSet(null);
@@ -195,10 +200,10 @@ public final class SyncLoop {
     }
   }
 
-  /** Completes queued requests with {@code result}, or with a stopped result when null. */
-  public void drain(@Nullable Supplier<CycleResult> result) {
+  /** Completes queued {@code syncNow} requests with a {@code stopped} result. */
+  public void drain() {
     for (CompletableFuture<CycleResult> f; (f = requests.poll()) != null; ) {
-      f.complete(result == null ? Stopped.RESULT : result.get());
+      f.complete(STOPPED);
     }
   }
 
@@ -267,11 +272,4 @@ public final class SyncLoop {
     return a - b >= 0 ? a : b;
   }
 
-  /** The result given to {@code syncNow} callers when the manager stops before their cycle. */
-  static final class Stopped {
-    static final CycleResult RESULT = new CycleResult(CycleResult.Outcome.STOPPED, 0, 0, 0, 0, 0,
-        dev.ferry.core.Phase.IDLE, null, "the sync manager stopped", null, true, null, java.time.Duration.ZERO);
-
-    private Stopped() {}
-  }
 }
