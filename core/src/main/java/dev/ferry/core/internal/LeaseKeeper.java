@@ -137,12 +137,16 @@ public final class LeaseKeeper {
     }
   }
 
-  /** The lease was found lost (a fenced write was refused); forget it until the next look. */
+  /** The lease was found lost (a fenced write was refused): the next {@link #ensure()} looks again. */
   public void markLost() {
     synchronized (lock) {
-      View v = view;
-      view = new View(v.lease, false, v.checkedAtNanos);
+      view = stale(view);
     }
+  }
+
+  /** The view, no longer held, and old enough that {@link #ensure()} does not trust it. */
+  private View stale(View v) {
+    return new View(v.lease, false, scheduler.nanoTime() - renewNanos - 1);
   }
 
   /**
@@ -166,7 +170,7 @@ public final class LeaseKeeper {
   public boolean release() {
     synchronized (lock) {
       View v = view;
-      view = new View(v.lease, false, v.checkedAtNanos);
+      view = stale(v);
       if (!v.mine || v.lease == null) {
         return false;
       }
