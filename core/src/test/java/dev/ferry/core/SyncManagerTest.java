@@ -300,6 +300,35 @@ class SyncManagerTest {
   }
 
   @Test
+  void concurrentWritersOnTheRealClock_everyMutationIsPushedExactlyOnce() throws Exception {
+    SyncStore real = SyncStore.open(dir.resolve("real.db"));
+    toClose.add(real);
+    SyncManager m = SyncManager.create(real, server, new DocumentApplier(),
+        Rig.testConfig().pushBatchSize(7).quietWindow(Duration.ofMillis(2)).maxDelay(Duration.ofMillis(20))
+            .pollInterval(Duration.ofHours(1)).build()); // no poll to hide a lost wake-up
+    toClose.add(0, m);
+    m.start();
+    List<Thread> writers = new ArrayList<>();
+    for (int w = 0; w < 4; w++) {
+      int id = w;
+      Thread t = new Thread(() -> {
+        for (int i = 0; i < 150; i++) {
+          write(real, "w" + id + "-" + i);
+          m.notifyDirty();
+        }
+      });
+      t.start();
+      writers.add(t);
+    }
+    for (Thread t : writers) {
+      t.join();
+    }
+    Await.until("all 600 pushed", () -> server.log().size() == 600);
+    Await.until("all acked", () -> real.outbox().pendingCount("cloud") == 0);
+    assertEquals(600, server.log().stream().map(x -> x.clientSeq()).distinct().count(), "none twice");
+  }
+
+  @Test
   void deadHolder_leaseIsTakenOverRightAfterItLapsesNotAtTheNextInterval() {
     store.leases().acquire("cloud", "ghost/1/x", Duration.ofMillis(2_500)); // never renewed: dead
     write(store, "a");
