@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@code changeCheckInterval}</td><td>250 ms</td><td>0 (off) or 10 ms to 1 min</td></tr>
  *   <tr><td>{@code pauseWaitTimeout}</td><td>30 s</td><td>0 to 10 min</td></tr>
  *   <tr><td>{@code stopTimeout}</td><td>2 s</td><td>0 to 1 min</td></tr>
- *   <tr><td>{@code random}</td><td>a {@link SplittableRandom}</td><td>used by the sync thread only</td></tr>
+ *   <tr><td>{@code random}</td><td>a {@link SplittableRandom}</td><td>used by one thread at a time (under the cycle lock)</td></tr>
  * </table>
  *
  * <p>The wall clock (lease expiry, {@code backoff_until}, {@code last_sync_at}) is the store's
@@ -204,7 +204,7 @@ public final class SyncConfig {
     return stopTimeout;
   }
 
-  /** Randomness for backoff jitter; used by the sync thread only. */
+  /** Randomness for backoff jitter; used by one thread at a time (under the cycle lock), so it need not be thread-safe. */
   public RandomGenerator random() {
     return random;
   }

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * refused token), the wait is the maximum. Large failure counts saturate at the maximum instead of
  * overflowing.
  *
- * <p>Not thread-safe: the random source belongs to the sync thread.
+ * <p>Not thread-safe: used under the loop's cycle lock only.
  */
 public final class Backoff {
 
