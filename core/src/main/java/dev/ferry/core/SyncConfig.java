@@ -4,7 +4,7 @@ import dev.ferry.store.MutationDraft;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@code changeCheckInterval}</td><td>250 ms</td><td>0 (off) or 10 ms to 1 min</td></tr>
  *   <tr><td>{@code pauseWaitTimeout}</td><td>30 s</td><td>0 to 10 min</td></tr>
  *   <tr><td>{@code stopTimeout}</td><td>2 s</td><td>0 to 1 min</td></tr>
- *   <tr><td>{@code random}</td><td>a {@link SplittableRandom}</td><td>used by one thread at a time (under the cycle lock)</td></tr>
+ *   <tr><td>{@code random}</td><td>thread-local randomness</td><td>a manager uses it under its cycle lock; share one only if it is thread-safe</td></tr>
  * </table>
  *
  * <p>The wall clock (lease expiry, {@code backoff_until}, {@code last_sync_at}) is the store's
@@ -41,6 +41,19 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe (immutable).
  */
 public final class SyncConfig {
+
+  /** Thread-safe jitter by default: one config (e.g. {@link #defaults()}) may serve many managers. */
+  private static final RandomGenerator THREAD_LOCAL_RANDOM = new RandomGenerator() {
+    @Override
+    public long nextLong() {
+      return ThreadLocalRandom.current().nextLong();
+    }
+
+    @Override
+    public double nextDouble() {
+      return ThreadLocalRandom.current().nextDouble();
+    }
+  };
 
   private static final SyncConfig DEFAULTS = new Builder().build();
   private static final Duration ONE_DAY = Duration.ofDays(1);
@@ -204,7 +217,10 @@ public final class SyncConfig {
     return stopTimeout;
   }
 
-  /** Randomness for backoff jitter; used by one thread at a time (under the cycle lock), so it need not be thread-safe. */
+  /**
+   * Randomness for backoff jitter. A manager uses it from one thread at a time (under its cycle
+   * lock); a generator shared by several managers must be thread-safe (the default is).
+   */
   public RandomGenerator random() {
     return random;
   }
@@ -237,7 +253,7 @@ public final class SyncConfig {
     private Duration changeCheckInterval = Duration.ofMillis(250);
     private Duration pauseWaitTimeout = Duration.ofSeconds(30);
     private Duration stopTimeout = Duration.ofSeconds(2);
-    private RandomGenerator random = new SplittableRandom();
+    private RandomGenerator random = THREAD_LOCAL_RANDOM;
 
     private Builder() {}
 
@@ -382,7 +398,7 @@ public final class SyncConfig {
       return this;
     }
 
-    /** @param random the jitter source; tests pass a seeded one */
+    /** @param random the jitter source; tests pass a seeded one (give each manager its own unless thread-safe) */
     public Builder random(RandomGenerator random) {
       this.random = Objects.requireNonNull(random, "random must not be null");
       return this;
