@@ -1,0 +1,235 @@
+package dev.ferry.core.internal;
+
+import dev.ferry.core.CycleResult;
+import dev.ferry.core.CycleResult.Outcome;
+import dev.ferry.core.Phase;
+import dev.ferry.core.ReasonCode;
+import dev.ferry.core.SyncConfig;
+import dev.ferry.store.CycleRecord;
+import dev.ferry.store.EnrollmentMode;
+import dev.ferry.store.ErrorEntry;
+import dev.ferry.store.FencedWriter;
+import dev.ferry.store.LeaseInfo;
+import dev.ferry.store.SyncStore;
+import dev.ferry.store.TargetState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a cycle ends, for {@link CycleRunner}: the live status, the persisted record (with the
+ * fence), the backoff state and the {@link CycleResult}. A failure counts one, waits {@link
+ * Backoff#delay} (the maximum from the ceiling on, and for refused credentials) and reads {@code
+ * push_failed}/{@code pull_failed} by where it failed, {@code backoff} at the ceiling or when
+ * unexpected. A success resets the count; one that changes nothing but the time is persisted at
+ * most once a second.
+ *
+ * <p>Called under the loop's cycle gate only, from the sync or long-poll thread; the volatile
+ * fields are read elsewhere for scheduling.
+ */
+final class CycleOutcomes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CycleOutcomes.class);
+
+  /**
+   * A success that changes nothing but the time is persisted at most this often: one write less per
+   * cycle on the latency path; {@code last_sync_at} in the file may lag by up to this much.
+   */
+  private static final long SUCCESS_RECORD_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
+
+  /** Where in the cycle a failure happened. */
+  enum Stage {
+    PREPARE,
+    PUSH,
+    PULL
+  }
+
+  private final SyncStore store;
+  private final SyncConfig config;
+  private final LeaseKeeper keeper;
+  private final StatusTracker tracker;
+  private final Backoff backoff;
+  private final Scheduler scheduler;
+  private final Clock clock;
+  private final String target;
+  private long lastSuccessRecordedNanos = Long.MIN_VALUE / 2;
+  private volatile boolean backoffActive;
+  private volatile long backoffUntilNanos;
+  private volatile boolean longPollReady;
+
+  CycleOutcomes(SyncStore store, SyncConfig config, LeaseKeeper keeper, StatusTracker tracker, Backoff backoff,
+      Scheduler scheduler) {
+    this.store = store;
+    this.config = config;
+    this.keeper = keeper;
+    this.tracker = tracker;
+    this.backoff = backoff;
+    this.scheduler = scheduler;
+    this.clock = store.config().clock();
+    this.target = config.target();
+  }
+
+  /** Takes over a persisted backoff (see {@link CycleRunner#restore}). */
+  void restore(TargetState state, Set<String> pauseReasons) {
+    long now = clock.millis();
+    Long until = state.backoffUntil();
+    boolean backingOff = until != null && until > now && state.consecutiveFailures() > 0;
+    if (backingOff) {
+      backoffUntilNanos = scheduler.nanoTime() + Duration.ofMillis(until - now).toNanos();
+      backoffActive = true;
+    }
+    Phase persisted = Phase.fromWireName(state.phase()).orElse(Phase.IDLE);
+    Phase phase = backingOff ? persisted : Phase.IDLE;
+    ReasonCode code = backingOff && state.reasonCode() != null
+        ? ReasonCode.fromWireName(state.reasonCode()).orElse(null) : null;
+    String message = code == null ? null : state.reasonMessage();
+    tracker.update(s -> new LiveState(phase, code, message, state.lastError(), state.consecutiveFailures(),
+        backingOff ? until : null, state.lastSyncAt(), false, state.serverLatestSeq(), pauseReasons));
+  }
+
+  boolean inBackoff(long nowNanos) {
+    return backoffActive && nowNanos - backoffUntilNanos < 0;
+  }
+
+  long backoffUntilNanos() {
+    return backoffUntilNanos;
+  }
+
+  boolean longPollReady() {
+    return longPollReady;
+  }
+
+  CycleResult succeed(FencedWriter writer, TargetState state, long t0, PushStep.Outcome pushed,
+      PullStep.Outcome pulled, boolean pullSkipped) {
+    long now = clock.millis();
+    ReasonCode code = null;
+    String message = null;
+    if (!pushed.heldBackProjects().isEmpty()) {
+      code = ReasonCode.POLICY_FORBIDDEN;
+      message = "held back by the server, retried next cycle: " + pushed.heldBackProjects().entrySet().stream()
+          .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", "));
+    } else if (state.enrollment() == EnrollmentMode.EXPLICIT) {
+      Map<String, Long> waiting = store.outbox().nonEnrolledPendingByProject(target);
+      if (!waiting.isEmpty()) {
+        code = ReasonCode.NON_ENROLLED_PENDING_MUTATIONS;
+        message = waiting.values().stream().mapToLong(Long::longValue).sum()
+            + " mutations wait in projects that are not enrolled: " + waiting;
+      }
+    }
+    long durationMs = millisSince(t0);
+    LiveState before = tracker.live();
+    ReasonCode finalCode = code;
+    String finalMessage = message;
+    long nowNanos = scheduler.nanoTime();
+    boolean unchanged = before.phase() == Phase.HEALTHY && before.reasonCode() == code
+        && Objects.equals(before.reasonMessage(), message) && before.consecutiveFailures() == 0;
+    if (!unchanged || nowNanos - lastSuccessRecordedNanos >= SUCCESS_RECORD_INTERVAL_NANOS) {
+      writer.recordCycle(new CycleRecord(Phase.HEALTHY.wireName(), Outcome.SUCCESS.wireName(), durationMs, false, 0,
+          null, code == null ? null : code.wireName(), message, before.lastError(), now, null));
+      lastSuccessRecordedNanos = nowNanos;
+    }
+    backoffActive = false;
+    longPollReady = true;
+    long latest = Math.max(pushed.serverLatestSeq(), pulled.serverLatestSeq());
+    tracker.update(s -> s.withSuccess(now).withPhase(Phase.HEALTHY, finalCode, finalMessage).withServerLatest(latest)
+        .withLease(true));
+    return result(Outcome.SUCCESS, Phase.HEALTHY, code, message, keeper.owner(), pullSkipped, null, t0, pushed,
+        pulled);
+  }
+
+  CycleResult fail(Stage stage, Throwable e, long t0, PushStep.Outcome pushed, PullStep.Outcome pulled) {
+    Failure f = Failure.of(e);
+    int failures = saturatingIncrement(tracker.live().consecutiveFailures());
+    boolean ceiling = failures >= config.maxConsecutiveFailures();
+    Duration delay = backoff.delay(failures, f.retryAfter(), f.atMaximum() || ceiling);
+    Phase phase = f.unexpected() || ceiling ? Phase.BACKOFF : stage == Stage.PULL ? Phase.PULL_FAILED
+        : Phase.PUSH_FAILED;
+    long now = clock.millis();
+    long until = now + delay.toMillis();
+    backoffUntilNanos = scheduler.nanoTime() + delay.toNanos();
+    backoffActive = true;
+    longPollReady = false;
+    String message = f.message();
+    FencedWriter writer = keeper.view().mine() ? keeper.writer() : null;
+    if (writer != null) {
+      try {
+        writer.recordCycle(new CycleRecord(phase.wireName(), Outcome.FAILED.wireName(), millisSince(t0), true,
+            failures, until, f.code().wireName(), message, message, null, new ErrorEntry(now, f.code().wireName(),
+            message)));
+      } catch (RuntimeException persist) {
+        LOG.warn("cannot persist the failure of a sync cycle of target {}: {}", target, persist.toString());
+      }
+    }
+    long latest = Math.max(pushed.serverLatestSeq(), pulled.serverLatestSeq());
+    tracker.update(s -> s.withFailures(failures, until, message).withPhase(phase, f.code(), message)
+        .withServerLatest(latest));
+    if (f.unexpected()) {
+      LOG.error("sync cycle of target {} failed unexpectedly ({} in a row), retry in {}", target, failures, delay, e);
+    } else {
+      LOG.warn("sync cycle of target {} failed: {} ({} in a row{}), retry in {}: {}", target, f.code().wireName(),
+          failures, ceiling ? ", at the ceiling" : "", delay, message);
+    }
+    return result(Outcome.FAILED, phase, f.code(), message, keeper.owner(), stage != Stage.PULL && pulled.pages() == 0,
+        Instant.ofEpochMilli(until), t0, pushed, pulled);
+  }
+
+  CycleResult leaseLost(String message, long t0, PushStep.Outcome pushed, PullStep.Outcome pulled) {
+    keeper.markLost();
+    longPollReady = false;
+    LOG.info("sync cycle of target {} stopped: {}", target, message);
+    tracker.update(s -> s.withLease(false).withPhase(Phase.IDLE, ReasonCode.LEASE_LOST, message));
+    return result(Outcome.LEASE_LOST, Phase.IDLE, ReasonCode.LEASE_LOST, message, null, pulled.pages() == 0, null, t0,
+        pushed, pulled);
+  }
+
+  CycleResult heldElsewhere(LeaseKeeper.View lease, long t0) {
+    longPollReady = false;
+    LeaseInfo info = lease.lease();
+    String holder = lease.owner();
+    String message = info == null ? "the lease of target " + target + " is held by another process"
+        : "the lease of target " + target + " is held by " + holder + " until "
+            + Instant.ofEpochMilli(info.expiresAtMillis());
+    tracker.update(s -> s.withLease(false).withPhase(Phase.IDLE, ReasonCode.LEASE_HELD_ELSEWHERE, message));
+    return result(Outcome.LEASE_HELD_ELSEWHERE, Phase.IDLE, ReasonCode.LEASE_HELD_ELSEWHERE, message, holder, true,
+        null, t0, new PushStep.Outcome(), new PullStep.Outcome());
+  }
+
+  CycleResult paused(Set<String> reasons, long t0, PushStep.Outcome pushed, PullStep.Outcome pulled) {
+    longPollReady = false;
+    String message = StatusAssembler.pausedMessage(reasons);
+    tracker.update(s -> s.withPauses(reasons).withPhase(Phase.DISABLED, ReasonCode.PAUSED, message));
+    return result(Outcome.PAUSED, Phase.DISABLED, ReasonCode.PAUSED, message, keeper.owner(), pulled.pages() == 0,
+        null, t0, pushed, pulled);
+  }
+
+  CycleResult interrupted(Outcome outcome, long t0, PushStep.Outcome pushed, PullStep.Outcome pulled) {
+    LiveState s = tracker.live();
+    Instant until = outcome == Outcome.BACKING_OFF && s.backoffUntilMillis() != null
+        ? Instant.ofEpochMilli(s.backoffUntilMillis()) : null;
+    return result(outcome, s.phase(), s.reasonCode(), s.reasonMessage(), keeper.owner(), pulled.pages() == 0, until,
+        t0, pushed, pulled);
+  }
+
+  CycleResult result(Outcome outcome, Phase phase, @Nullable ReasonCode code, @Nullable String message,
+      @Nullable String owner, boolean pullSkipped, @Nullable Instant backoffUntil, long t0, PushStep.Outcome pushed,
+      PullStep.Outcome pulled) {
+    return new CycleResult(outcome, pushed.pushed(), pushed.quarantined(), pushed.heldBack(), pulled.pulled(),
+        pulled.applied(), phase, code, message, owner, pullSkipped, backoffUntil,
+        Duration.ofNanos(Math.max(0, scheduler.nanoTime() - t0)));
+  }
+
+  private long millisSince(long t0) {
+    return Math.max(0, Duration.ofNanos(scheduler.nanoTime() - t0).toMillis());
+  }
+
+  private static int saturatingIncrement(int n) {
+    return n == Integer.MAX_VALUE ? n : n + 1;
+  }
+}

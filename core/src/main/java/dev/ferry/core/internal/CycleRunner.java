@@ -1,0 +1,251 @@
+package dev.ferry.core.internal;
+
+import dev.ferry.core.CycleResult;
+import dev.ferry.core.CycleResult.Outcome;
+import dev.ferry.core.Phase;
+import dev.ferry.core.ReasonCode;
+import dev.ferry.core.SyncConfig;
+import dev.ferry.core.internal.CycleOutcomes.Stage;
+import dev.ferry.store.FencedWriter;
+import dev.ferry.store.LeaseInfo;
+import dev.ferry.store.LeaseLostException;
+import dev.ferry.store.StoreException;
+import dev.ferry.store.SyncStore;
+import dev.ferry.store.TargetState;
+import dev.ferry.transport.TransportException;
+import dev.ferry.transport.wire.PullResponse;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One sync cycle, run synchronously on the calling thread (DESIGN section 4): skip when paused or
+ * backing off, make sure of the lease, push every pending batch, pull pages until caught up, then
+ * record the outcome ({@link CycleOutcomes}). Every exception is contained here: classified
+ * failures and anything unexpected alike end the cycle with a counted failure and a scheduled
+ * retry; a lost lease ends it without counting as a failure and writes nothing more; a stop or a
+ * pause ends it at the next batch or page.
+ *
+ * <p>Also applies the pages of the loop's long-poll, with the same failure handling.
+ *
+ * <p>Called under the loop's cycle gate only, one call at a time; the volatile fields are read by
+ * other threads for status and scheduling.
+ */
+public final class CycleRunner {
+
+  /** What became of a long-poll page. */
+  public enum LongPollApplied {
+    /** Applied (or empty); the cursor is caught up. */
+    APPLIED,
+    /** Applied, and the server has more right now: run a pulling cycle. */
+    MORE,
+    /** Not applied: paused, stopping or not holding the lease; a later cycle pulls it again. */
+    DROPPED,
+    /** Applying it failed; counted as a failure, a retry is scheduled. */
+    FAILED
+  }
+
+  private final SyncStore store;
+  private final SyncConfig config;
+  private final LeaseKeeper keeper;
+  private final StatusTracker tracker;
+  private final CallGuard calls;
+  private final PushStep push;
+  private final PullStep pull;
+  private final Pauses pauses;
+  private final Scheduler scheduler;
+  private final CycleOutcomes outcomes;
+  private final String target;
+  private final Runnable checkpoint = this::checkpoint;
+  private volatile long cursor;
+
+  public CycleRunner(SyncStore store, SyncConfig config, LeaseKeeper keeper, StatusTracker tracker, Backoff backoff,
+      CallGuard calls, PushStep push, PullStep pull, Pauses pauses, Scheduler scheduler) {
+    this.store = store;
+    this.config = config;
+    this.keeper = keeper;
+    this.tracker = tracker;
+    this.calls = calls;
+    this.push = push;
+    this.pull = pull;
+    this.pauses = pauses;
+    this.scheduler = scheduler;
+    this.outcomes = new CycleOutcomes(store, config, keeper, tracker, backoff, scheduler);
+    this.target = config.target();
+  }
+
+  /**
+   * Takes over what the file says about earlier failures, so a restarted manager keeps counting
+   * them and does not retry before the persisted {@code backoff_until}.
+   */
+  public void restore(TargetState state, Set<String> pauseReasons) {
+    cursor = state.lastPulledSeq();
+    outcomes.restore(state, pauseReasons);
+  }
+
+  /** Whether a retry must wait: a failure's backoff has not ended at {@code nowNanos}. */
+  public boolean inBackoff(long nowNanos) {
+    return outcomes.inBackoff(nowNanos);
+  }
+
+  /** The scheduler time the current backoff ends. */
+  public long backoffUntilNanos() {
+    return outcomes.backoffUntilNanos();
+  }
+
+  /** The cursor as last read or advanced by this manager. */
+  public long cursor() {
+    return cursor;
+  }
+
+  /** Whether the last cycle left things in a state where a long-poll makes sense (held, healthy, not paused). */
+  public boolean longPollReady() {
+    return outcomes.longPollReady() && !pauses.any() && keeper.view().mine();
+  }
+
+  /**
+   * Runs one cycle.
+   *
+   * @param force run even while backing off (an explicit {@code syncNow})
+   * @param pullWanted whether to pull; false when the loop's outstanding long-poll covers it
+   * @param lastRead runs once the cycle will not read the outbox again
+   */
+  public CycleResult run(boolean force, boolean pullWanted, Runnable lastRead) {
+    long t0 = scheduler.nanoTime();
+    PushStep.Outcome pushed = new PushStep.Outcome();
+    PullStep.Outcome pulled = new PullStep.Outcome();
+    Stage stage = Stage.PREPARE;
+    boolean pullSkipped = !config.pull() || !pullWanted;
+    try {
+      if (calls.cancelled()) {
+        return outcomes.interrupted(Outcome.STOPPED, t0, pushed, pulled);
+      }
+      Set<String> reasons = pauses.forCycle();
+      if (!reasons.isEmpty()) {
+        return outcomes.paused(reasons, t0, pushed, pulled);
+      }
+      if (!force && inBackoff(t0)) {
+        return outcomes.interrupted(Outcome.BACKING_OFF, t0, pushed, pulled);
+      }
+      LeaseKeeper.View lease = keeper.ensure();
+      if (!lease.mine()) {
+        return outcomes.heldElsewhere(lease, t0);
+      }
+      FencedWriter writer = keeper.writer();
+      if (writer == null) {
+        return outcomes.leaseLost("the lease of target " + target + " was given up", t0, pushed, pulled);
+      }
+      tracker.update(s -> {
+        LiveState held = s.withLease(true).withPauses(Set.of());
+        ReasonCode c = s.reasonCode();
+        boolean stale = c == ReasonCode.LEASE_HELD_ELSEWHERE || c == ReasonCode.LEASE_LOST || c == ReasonCode.PAUSED;
+        return stale ? held.withPhase(Phase.IDLE, null, null) : held;
+      });
+      stage = Stage.PUSH;
+      push.run(writer, checkpoint, () -> tracker.update(s -> s.withPhaseOnly(Phase.PUSHING)), lastRead, pushed);
+      // Read after the push, off the latency path of a local write; only the lease holder moves the
+      // cursor, so it is the same as before the push.
+      TargetState state = store.targets().state(target);
+      cursor = Math.max(cursor, state.lastPulledSeq());
+      if (!pullSkipped) {
+        stage = Stage.PULL;
+        tracker.update(s -> s.withPhaseOnly(Phase.PULLING));
+        pull.run(writer, state.lastPulledSeq(), checkpoint, pulled);
+        cursor = Math.max(cursor, pulled.cursor());
+      }
+      return outcomes.succeed(writer, state, t0, pushed, pulled, pullSkipped);
+    } catch (CycleAbort a) {
+      return switch (a.why()) {
+        case STOPPED -> outcomes.interrupted(Outcome.STOPPED, t0, pushed, pulled);
+        case PAUSED -> outcomes.paused(pauses.current(), t0, pushed, pulled);
+        case LEASE_LOST -> outcomes.leaseLost(
+            "the lease of target " + target + " expired or was taken over during the cycle", t0, pushed, pulled);
+      };
+    } catch (LeaseLostException e) {
+      return outcomes.leaseLost(e.getMessage(), t0, pushed, pulled);
+    } catch (TransportException e) {
+      if (e.kind() == TransportException.Kind.CANCELLED && calls.cancelled()) {
+        return outcomes.interrupted(Outcome.STOPPED, t0, pushed, pulled);
+      }
+      if (e.kind() == TransportException.Kind.STALE_LEASE) {
+        return staleLease(stage, e, t0, pushed, pulled);
+      }
+      return outcomes.fail(stage, e, t0, pushed, pulled);
+    } catch (StoreException e) {
+      if (e.kind() == StoreException.Kind.INTERRUPTED && calls.cancelled()) {
+        return outcomes.interrupted(Outcome.STOPPED, t0, pushed, pulled);
+      }
+      return outcomes.fail(stage, e, t0, pushed, pulled);
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (RuntimeException | Error e) {
+      return outcomes.fail(stage, e, t0, pushed, pulled);
+    }
+  }
+
+  /** Applies one page of the loop's long-poll. */
+  public LongPollApplied applyLongPoll(PullResponse page) {
+    long t0 = scheduler.nanoTime();
+    PullStep.Outcome pulled = new PullStep.Outcome();
+    try {
+      if (calls.cancelled() || pauses.any()) {
+        return LongPollApplied.DROPPED;
+      }
+      if (page.mutations().isEmpty()) {
+        tracker.update(s -> s.withServerLatest(page.latestSeq()));
+        return LongPollApplied.APPLIED;
+      }
+      LeaseKeeper.View lease = keeper.ensure();
+      FencedWriter writer = keeper.writer();
+      if (!lease.mine() || writer == null) {
+        return LongPollApplied.DROPPED;
+      }
+      LiveState before = tracker.live();
+      tracker.update(s -> s.withPhaseOnly(Phase.PULLING));
+      pulled.cursor = cursor;
+      pull.apply(writer, page, pulled);
+      cursor = Math.max(cursor, pulled.cursor());
+      tracker.update(s -> s.withPhase(before.phase(), before.reasonCode(), before.reasonMessage())
+          .withServerLatest(page.latestSeq()));
+      return page.hasMore() ? LongPollApplied.MORE : LongPollApplied.APPLIED;
+    } catch (LeaseLostException e) {
+      outcomes.leaseLost(e.getMessage(), t0, new PushStep.Outcome(), pulled);
+      return LongPollApplied.DROPPED;
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (RuntimeException | Error e) {
+      outcomes.fail(Stage.PULL, e, t0, new PushStep.Outcome(), pulled);
+      return LongPollApplied.FAILED;
+    }
+  }
+
+  /** The long-poll itself failed (not cancelled by a stop): a pull failure with its backoff. */
+  public void longPollFailed(RuntimeException e) {
+    outcomes.fail(Stage.PULL, e, scheduler.nanoTime(), new PushStep.Outcome(), new PullStep.Outcome());
+  }
+
+  private void checkpoint() {
+    if (calls.cancelled()) {
+      throw CycleAbort.STOPPED;
+    }
+    if (pauses.any()) {
+      throw CycleAbort.PAUSED;
+    }
+    if (!keeper.ensure().mine()) {
+      throw CycleAbort.LEASE_LOST;
+    }
+  }
+
+  private CycleResult staleLease(Stage stage, TransportException e, long t0, PushStep.Outcome pushed,
+      PullStep.Outcome pulled) {
+    Optional<LeaseInfo> current = store.leases().current(target);
+    if (current.isPresent() && current.get().held() && !current.get().owner().equals(keeper.owner())) {
+      return outcomes.leaseLost("the server saw a newer lease epoch; the lease is now held by "
+          + current.get().owner(), t0, pushed, pulled);
+    }
+    // The file still names this manager, yet the server saw a newer epoch for this replica (e.g. an
+    // older copy of the file was restored): count the failure, then take a new epoch.
+    CycleResult r = outcomes.fail(stage, e, t0, pushed, pulled);
+    keeper.rotateOwner();
+    return r;
+  }
+}

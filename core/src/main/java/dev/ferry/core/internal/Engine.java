@@ -1,0 +1,187 @@
+package dev.ferry.core.internal;
+
+import dev.ferry.core.SyncConfig;
+import dev.ferry.core.SyncStatus;
+import dev.ferry.store.MutationApplier;
+import dev.ferry.store.StoreStatus;
+import dev.ferry.store.SyncStore;
+import dev.ferry.transport.SyncTransport;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The parts of one sync manager, wired together: what {@code SyncManager} starts, stops and
+ * delegates to. Tests build one on a manual scheduler and step its {@link #loop()} by hand instead
+ * of starting the sync thread.
+ */
+public final class Engine {
+
+  private final SyncStore store;
+  private final String target;
+  private final Scheduler scheduler;
+  private final ListenerDispatcher dispatcher;
+  private final StatusTracker tracker;
+  private final Pauses pauses;
+  private final LeaseKeeper keeper;
+  private final CallGuard calls = new CallGuard();
+  private final CycleRunner runner;
+  private final Debouncer debouncer;
+  private final SyncLoop loop;
+  private final Worker worker;
+  private final @Nullable LongPoller longPoller;
+  private final @Nullable ChangeWatcher watcher;
+  private volatile boolean live;
+  private boolean restored;
+
+  public Engine(SyncStore store, SyncTransport transport, MutationApplier applier, SyncConfig config,
+      Scheduler scheduler, String owner) {
+    this.store = store;
+    this.target = config.target();
+    this.scheduler = scheduler;
+    this.dispatcher = new ListenerDispatcher(this::status, "ferry-listeners-" + target);
+    this.tracker = new StatusTracker(dispatcher);
+    this.pauses = new Pauses(store, target);
+    this.keeper = new LeaseKeeper(store, target, owner, config.leaseTtl(), scheduler, applier);
+    this.runner = new CycleRunner(store, config, keeper, tracker,
+        new Backoff(config.backoffBase(), config.backoffMax(), config.backoffJitter(),
+            config.maxConsecutiveFailures(), config.random()),
+        calls,
+        new PushStep(store, transport, target, config.pushBatchSize(), calls),
+        new PullStep(transport, config.pullPageSize(), calls),
+        pauses, scheduler);
+    Worker[] workerRef = new Worker[1];
+    Runnable wake = () -> {
+      Worker w = workerRef[0];
+      if (w != null) {
+        w.wake();
+      }
+    };
+    this.debouncer = new Debouncer(scheduler::nanoTime, wake, config.quietWindow(), config.maxDelay());
+    this.loop = new SyncLoop(runner, debouncer, scheduler, config.pollInterval().toNanos(), wake);
+    this.worker = new Worker(loop, scheduler, "ferry-sync-" + target);
+    workerRef[0] = worker;
+    if (config.longPoll()) {
+      this.longPoller = new LongPoller(transport, config.pullPageSize(), config.longPollWait(), loop::deliver,
+          "ferry-longpoll-" + target);
+      loop.longPoller(longPoller);
+    } else {
+      this.longPoller = null;
+    }
+    this.watcher = config.changeCheckInterval().isZero() ? null
+        : new ChangeWatcher(store, target, scheduler, config.changeCheckInterval(), debouncer::notifyDirty,
+            this::pausesChangedElsewhere, pauses, keeper);
+    keeper.callbacks(loop::kick, this::leaseLostOnTimer);
+  }
+
+  /** Loads the persisted state once (failures, backoff, pauses) and marks the status live. */
+  public synchronized void restore() {
+    if (!restored) {
+      runner.restore(store.targets().state(target), pauses.refresh());
+      restored = true;
+    }
+    live = true;
+  }
+
+  /** Starts the timers (lease, change watcher) and the long-poll thread, but not the sync thread. */
+  public void startTimers() {
+    if (longPoller != null) {
+      longPoller.start();
+    }
+    keeper.startTimer();
+    if (watcher != null) {
+      watcher.start();
+    }
+  }
+
+  /** Starts the sync thread. */
+  public void startWorker() {
+    worker.start();
+  }
+
+  /** Stops the timers and cancels transport calls; threads end on their own. */
+  public void stopAll() {
+    loop.stop();
+    calls.cancel();
+    keeper.stopTimer();
+    if (watcher != null) {
+      watcher.stop();
+    }
+    if (longPoller != null) {
+      longPoller.stop();
+    }
+  }
+
+  /** After stop: the status comes from the file alone. */
+  public void notLive() {
+    live = false;
+  }
+
+  /** The full status now: the store's counts with the live phase while live. */
+  public SyncStatus status() {
+    return status(tracker.live());
+  }
+
+  private SyncStatus status(LiveState liveState) {
+    StoreStatus file = store.status(target);
+    return live ? StatusAssembler.fromLive(file, liveState, keeper.owner()) : StatusAssembler.fromFile(file);
+  }
+
+  private void pausesChangedElsewhere(Set<String> reasons) {
+    pauses.set(reasons);
+    if (reasons.isEmpty()) {
+      tracker.resumed();
+      loop.kick();
+    } else {
+      tracker.paused(reasons);
+    }
+  }
+
+  private void leaseLostOnTimer() {
+    tracker.leaseLost("the lease of target " + target + " was taken over by " + keeper.view().owner());
+    loop.kick();
+  }
+
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  public ListenerDispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  public StatusTracker tracker() {
+    return tracker;
+  }
+
+  public Pauses pauses() {
+    return pauses;
+  }
+
+  public LeaseKeeper keeper() {
+    return keeper;
+  }
+
+  public CycleRunner runner() {
+    return runner;
+  }
+
+  public Debouncer debouncer() {
+    return debouncer;
+  }
+
+  public SyncLoop loop() {
+    return loop;
+  }
+
+  public Worker worker() {
+    return worker;
+  }
+
+  public @Nullable LongPoller longPoller() {
+    return longPoller;
+  }
+
+  public @Nullable ChangeWatcher watcher() {
+    return watcher;
+  }
+}

@@ -1,0 +1,263 @@
+package dev.ferry.core.internal;
+
+import dev.ferry.store.FencedWriter;
+import dev.ferry.store.LeaseInfo;
+import dev.ferry.store.MutationApplier;
+import dev.ferry.store.SyncStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds (or waits for) a target's lease for one manager.
+ *
+ * <p>A timer renews the lease every TTL/3 while held — independently of the sync thread, so the
+ * lease survives a long cycle, a slow HTTP call and a pause. While another process holds it, the
+ * same timer tries to take it over every TTL/3, and sooner when the holder's lease is about to
+ * expire, so a dead holder's lease changes hands right after it lapses; {@link #onExternalChange()}
+ * lets the change watcher take over at once when the holder released it. The cycle calls {@link
+ * #ensure()}, which touches the database only when the last renewal is older than TTL/3.
+ *
+ * <p>Losing or gaining the lease on the timer is reported to the loop through callbacks (the cycle
+ * learns it from {@link #ensure()}). The epoch of a lease
+ * rises only when the owner changes; {@link #rotateOwner()} changes this manager's owner name so
+ * that its next lease gets a higher epoch (needed when the server has seen a newer epoch than the
+ * file knows, e.g. after a backup of the file was restored). Thread-safe.
+ */
+public final class LeaseKeeper {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
+  private static final long MIN_RETRY_NANOS = Duration.ofMillis(5).toNanos();
+  private static final long RETRY_AFTER_FAILURE_NANOS = Duration.ofSeconds(1).toNanos();
+
+  /**
+   * The lease as this manager last saw it.
+   *
+   * @param lease the row, or null before the first look
+   * @param mine whether this manager held it then
+   * @param checkedAtNanos scheduler time of the look
+   */
+  public record View(@Nullable LeaseInfo lease, boolean mine, long checkedAtNanos) {
+
+    /** The holder's owner name, or null when unknown. */
+    public @Nullable String owner() {
+      return lease == null ? null : lease.owner();
+    }
+  }
+
+  private final SyncStore store;
+  private final String target;
+  private final String baseOwner;
+  private final Duration ttl;
+  private final long renewNanos;
+  private final Scheduler scheduler;
+  private final Clock clock;
+  private final MutationApplier applier;
+  private final Object lock = new Object();
+  private volatile String owner;
+  private volatile View view;
+  private int generation;
+  private @Nullable FencedWriter writer;
+  private volatile Runnable onAcquired = () -> {};
+  private volatile Runnable onLost = () -> {};
+  private volatile boolean timerOn;
+  private Scheduler.@Nullable Cancellable timer;
+
+  public LeaseKeeper(SyncStore store, String target, String owner, Duration ttl, Scheduler scheduler,
+      MutationApplier applier) {
+    this.store = store;
+    this.target = target;
+    this.baseOwner = owner;
+    this.owner = owner;
+    this.ttl = ttl;
+    this.renewNanos = ttl.dividedBy(3).toNanos();
+    this.scheduler = scheduler;
+    this.clock = store.config().clock();
+    this.applier = applier;
+    this.view = new View(null, false, scheduler.nanoTime() - renewNanos - 1);
+  }
+
+  /** Called (on the timer thread) when this manager took the lease; and when it found it lost. */
+  public void callbacks(Runnable acquired, Runnable lost) {
+    this.onAcquired = acquired;
+    this.onLost = lost;
+  }
+
+  /** This manager's owner name. */
+  public String owner() {
+    return owner;
+  }
+
+  /** The lease as last seen, without touching the database. */
+  public View view() {
+    return view;
+  }
+
+  /**
+   * The lease for a cycle without needless writes: the last view when it is less than TTL/3 old
+   * and still valid — held by this manager, or by another one whose lease has not expired (the
+   * timer keeps trying to take over, so a busy non-holder does not hammer the database) — and
+   * otherwise the result of acquiring (or renewing) it now.
+   *
+   * @throws dev.ferry.store.StoreException when the database cannot be written
+   */
+  public View ensure() {
+    View v = view;
+    if (v.lease != null && scheduler.nanoTime() - v.checkedAtNanos < renewNanos
+        && v.lease.expiresAtMillis() > clock.millis() && (v.mine || v.lease.held())) {
+      return v;
+    }
+    return acquire();
+  }
+
+  /** The writer of the current fence; null unless this manager holds the lease. */
+  public @Nullable FencedWriter writer() {
+    synchronized (lock) {
+      View v = view;
+      if (!v.mine || v.lease == null) {
+        return null;
+      }
+      if (writer == null || !writer.fence().equals(v.lease.fence())) {
+        writer = store.fenced(v.lease.fence(), applier);
+      }
+      return writer;
+    }
+  }
+
+  /** Acquires or renews now. The caller learns the outcome from the result; no callback runs. */
+  public View acquire() {
+    synchronized (lock) {
+      LeaseInfo info = store.leases().acquire(target, owner, ttl);
+      View after = new View(info, info.isHeldBy(owner), scheduler.nanoTime());
+      view = after;
+      return after;
+    }
+  }
+
+  /** The lease was found lost (a fenced write was refused): the next {@link #ensure()} looks again. */
+  public void markLost() {
+    synchronized (lock) {
+      view = stale(view);
+    }
+  }
+
+  /** The view, no longer held, and old enough that {@link #ensure()} does not trust it. */
+  private View stale(View v) {
+    return new View(v.lease, false, scheduler.nanoTime() - renewNanos - 1);
+  }
+
+  /**
+   * Changes the owner name (base name plus {@code #n}) after releasing the lease, so this manager's
+   * next lease has a higher epoch than any it held.
+   */
+  public void rotateOwner() {
+    synchronized (lock) {
+      release();
+      generation++;
+      owner = baseOwner + "#" + generation;
+      LOG.info("lease owner of target {} is now {} so that the next lease gets a new epoch", target, owner);
+    }
+  }
+
+  /**
+   * Gives the lease up if this manager holds it.
+   *
+   * @return whether it was held and is now released
+   */
+  public boolean release() {
+    synchronized (lock) {
+      View v = view;
+      view = stale(v);
+      if (!v.mine || v.lease == null) {
+        return false;
+      }
+      return store.leases().release(v.lease.fence());
+    }
+  }
+
+  /** Starts the renewal and take-over timer; the first tick runs at once. */
+  public void startTimer() {
+    synchronized (lock) {
+      timerOn = true;
+      timer = scheduler.schedule(this::tick, 0);
+    }
+  }
+
+  /** Stops the timer. */
+  public void stopTimer() {
+    synchronized (lock) {
+      timerOn = false;
+      if (timer != null) {
+        timer.cancel();
+        timer = null;
+      }
+    }
+  }
+
+  /**
+   * Another connection changed the file: when this manager does not hold the lease and nobody
+   * holds it now (the holder released it), take it over at once.
+   */
+  public void onExternalChange() {
+    if (view.mine || !timerOn) {
+      return;
+    }
+    Optional<LeaseInfo> current = store.leases().current(target);
+    if (current.isEmpty() || !current.get().held()) {
+      tickNow();
+    }
+  }
+
+  private void tickNow() {
+    synchronized (lock) {
+      if (!timerOn) {
+        return;
+      }
+      if (timer != null) {
+        timer.cancel();
+      }
+      timer = scheduler.schedule(this::tick, 0);
+    }
+  }
+
+  /** One renewal or take-over attempt, then the next one scheduled. */
+  void tick() {
+    View before = view;
+    View after = before;
+    long next;
+    try {
+      after = acquire();
+      report(before, after);
+      next = nextDelayNanos(after);
+    } catch (RuntimeException e) {
+      // E.g. the database stayed busy: try again soon, well before the lease could lapse.
+      LOG.warn("renewing the lease of target {} failed, will retry: {}", target, e.toString());
+      next = Math.min(renewNanos, RETRY_AFTER_FAILURE_NANOS);
+    }
+    synchronized (lock) {
+      if (timerOn) {
+        timer = scheduler.schedule(this::tick, next);
+      }
+    }
+  }
+
+  private long nextDelayNanos(View v) {
+    if (v.mine || v.lease == null) {
+      return renewNanos;
+    }
+    // Try right after the holder's lease would lapse, if that is sooner than TTL/3.
+    long untilExpiry = Duration.ofMillis(v.lease.expiresAtMillis() - clock.millis() + 1).toNanos();
+    return Math.max(MIN_RETRY_NANOS, Math.min(renewNanos, untilExpiry));
+  }
+
+  private void report(View before, View after) {
+    if (!before.mine && after.mine) {
+      onAcquired.run();
+    } else if (before.mine && !after.mine) {
+      onLost.run();
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package dev.ferry.core.internal;
+
+import dev.ferry.transport.SyncTransport;
+import dev.ferry.transport.wire.PullResponse;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs the loop's long-poll pulls on a thread of their own, one at a time, so the sync thread stays
+ * free to push while a long-poll waits on the server: {@link SyncTransport} has no per-call cancel,
+ * and a local write must not wait up to {@code longPollWait} for a pull to return.
+ *
+ * <p>The loop {@link #request requests} a long-poll at its cursor and gets the page (or the
+ * failure) back through the delivery callback, on this thread; the loop applies it here when no
+ * cycle runs (saving a hand-over to the sync thread) or hands it to the sync thread. {@link #stop()}
+ * interrupts the thread only while it waits in the transport call, which the HTTP transport turns
+ * into an immediate {@code CANCELLED}; a page being applied is never interrupted. Thread-safe.
+ */
+public final class LongPoller {
+
+  /**
+   * What one long-poll returned.
+   *
+   * @param since the cursor it was issued at
+   * @param page the page, or null when it failed
+   * @param error the failure, or null
+   */
+  public record Result(long since, @Nullable PullResponse page, @Nullable RuntimeException error) {}
+
+  private static final long NONE = -1;
+
+  private final SyncTransport transport;
+  private final int pageSize;
+  private final Duration wait;
+  private final Consumer<Result> deliver;
+  private final AtomicLong requested = new AtomicLong(NONE);
+  private final Thread thread;
+  private final CallGuard calls = new CallGuard();
+  private volatile boolean stopped;
+
+  public LongPoller(SyncTransport transport, int pageSize, Duration wait, Consumer<Result> deliver, String name) {
+    this.transport = transport;
+    this.pageSize = pageSize;
+    this.wait = wait;
+    this.deliver = deliver;
+    this.thread = new Thread(this::run, name);
+    this.thread.setDaemon(true);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  /** Asks for a long-poll after {@code since}; the caller keeps at most one outstanding. */
+  public void request(long since) {
+    requested.set(since);
+    LockSupport.unpark(thread);
+  }
+
+  /** Cancels the long-poll in flight and ends the thread. */
+  public void stop() {
+    stopped = true;
+    calls.cancel();
+    LockSupport.unpark(thread);
+  }
+
+  /** Waits up to {@code nanos} for the thread to end; returns whether it did. */
+  public boolean join(long nanos) throws InterruptedException {
+    if (nanos > 0) {
+      thread.join(Math.max(1, nanos / 1_000_000));
+    }
+    return !thread.isAlive();
+  }
+
+  private void run() {
+    while (!stopped) {
+      long since = requested.getAndSet(NONE);
+      if (since == NONE) {
+        LockSupport.park(this);
+        if (!stopped) {
+          Thread.interrupted();
+        }
+        continue;
+      }
+      Result result;
+      try {
+        result = new Result(since, calls.call(() -> transport.pull(since, pageSize, wait)), null);
+      } catch (CycleAbort stoppedBeforeTheCall) {
+        return;
+      } catch (RuntimeException e) {
+        result = new Result(since, null, e);
+      }
+      if (stopped) {
+        return;
+      }
+      deliver.accept(result);
+    }
+  }
+}

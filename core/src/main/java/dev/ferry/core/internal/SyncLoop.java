@@ -1,0 +1,275 @@
+package dev.ferry.core.internal;
+
+import dev.ferry.core.CycleResult;
+import dev.ferry.core.Phase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decides when the sync thread runs a cycle, one {@link #step()} at a time, and what it waits for
+ * in between. Everything that can make a cycle due is an input here:
+ *
+ * <ul>
+ *   <li>notifies, through the {@link Debouncer} (leading edge when idle, coalesced during a cycle);
+ *   <li>kicks: start, resume, the lease taken over, a long-poll page with more behind it;
+ *   <li>{@code syncNow} requests, which run even during a backoff;
+ *   <li>the poll interval, the end of a failure's backoff (the retry), and long-poll results.
+ * </ul>
+ *
+ * <p>While the manager holds the lease and the last cycle succeeded, one long-poll stays
+ * outstanding on the {@link LongPoller}; its pages are applied here, between cycles. A cycle
+ * triggered only by local notifies then pushes without pulling: the outstanding long-poll returns
+ * as soon as the server has anything after its cursor, and a page that starts below the current
+ * cursor is still complete above it, so nothing is missed; poll, retry and explicit cycles always
+ * pull.
+ *
+ * <p>Cycles (and long-poll pages) run while holding {@link #gate()}, which {@code pause} takes to
+ * wait for a cycle in flight. {@link #step()} is called by one thread at a time (the sync thread,
+ * or a test); the inputs are thread-safe.
+ */
+public final class SyncLoop {
+
+  /** No deadline: wait until woken. */
+  public static final long NONE = Debouncer.NONE;
+
+  /** The result given to {@code syncNow} callers when the manager stops before their cycle. */
+  private static final CycleResult STOPPED = new CycleResult(CycleResult.Outcome.STOPPED, 0, 0, 0, 0, 0, Phase.IDLE,
+      null, "the sync manager stopped", null, true, null, Duration.ZERO);
+
+  private final CycleRunner runner;
+  private final Debouncer debouncer;
+  private final Scheduler scheduler;
+  private final long pollNanos;
+  private final Runnable wake;
+  private final ReentrantLock gate = new ReentrantLock();
+  private final ConcurrentLinkedQueue<CompletableFuture<CycleResult>> requests = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean kick = new AtomicBoolean();
+  private final AtomicReference<LongPoller.@Nullable Result> longPollResult = new AtomicReference<>();
+  private @Nullable LongPoller longPoller;
+  private final AtomicBoolean longPollOutstanding = new AtomicBoolean();
+  private final Runnable lastRead;
+  private volatile boolean stopping;
+  private volatile boolean retryDue;
+  private boolean deferred;
+  private long nextPollAt;
+
+  /**
+   * @param wake wakes the sync thread (must not block); inputs call it after recording themselves
+   */
+  public SyncLoop(CycleRunner runner, Debouncer debouncer, Scheduler scheduler, long pollNanos, Runnable wake) {
+    this.runner = runner;
+    this.debouncer = debouncer;
+    this.scheduler = scheduler;
+    this.pollNanos = pollNanos;
+    this.wake = wake;
+    this.lastRead = debouncer::endCycle;
+    this.nextPollAt = scheduler.nanoTime() + pollNanos;
+  }
+
+  /** Uses {@code poller} for long-polls from now on. */
+  public void longPoller(LongPoller poller) {
+    this.longPoller = poller;
+  }
+
+  /** The lock a cycle holds while it runs. */
+  public ReentrantLock gate() {
+    return gate;
+  }
+
+  /** Asks for a cycle at the next step, whatever the debounce state. */
+  public void kick() {
+    kick.set(true);
+    wake.run();
+  }
+
+  /** Queues an explicit cycle; {@code result} completes with its result. */
+  public void request(CompletableFuture<CycleResult> result) {
+    requests.add(result);
+    wake.run();
+    if (stopping) {
+      drain();
+    }
+  }
+
+  /**
+   * Takes a long-poll result on the long-poll thread: applies it right there when no cycle is
+   * running (one thread hand-over less between the server's answer and the page being visible) and
+   * asks for the next long-poll; otherwise hands it to the sync thread, which applies it after the
+   * cycle. Either way under the cycle gate, so pages and cycles never interleave.
+   */
+  public void deliver(LongPoller.Result result) {
+    if (!stopping && gate.tryLock()) {
+      try {
+        handleLongPoll(result);
+      } finally {
+        gate.unlock();
+      }
+      longPollOutstanding.set(false);
+      armLongPoll();
+      return;
+    }
+    longPollResult.set(result);
+    wake.run();
+  }
+
+  /** From now on steps do nothing; queued requests complete with {@code stopped}. */
+  public void stop() {
+    stopping = true;
+    wake.run();
+  }
+
+  public boolean stopping() {
+    return stopping;
+  }
+
+  /**
+   * Does whatever is due now: applies a long-poll result, runs at most one cycle, arms the
+   * long-poll.
+   *
+   * @return the scheduler time at which to step again if nothing wakes the loop before ({@link
+   *     #NONE}: only a wake-up), or a time not after now to step again at once
+   */
+  public long step() {
+    if (stopping) {
+      drain();
+      return NONE;
+    }
+    LongPoller.Result lp = longPollResult.getAndSet(null);
+    if (lp != null) {
+      gate.lock();
+      try {
+        handleLongPoll(lp);
+      } finally {
+        gate.unlock();
+      }
+      longPollOutstanding.set(false);
+      // Re-armed before deciding on a cycle, so a cycle for local notifies can count on it.
+      armLongPoll();
+    }
+    if (retryDue) {
+      retryDue = false;
+      deferred = true;
+    }
+    long now = scheduler.nanoTime();
+    List<CompletableFuture<CycleResult>> forced = new ArrayList<>(0);
+    for (CompletableFuture<CycleResult> f; (f = requests.poll()) != null; ) {
+      forced.add(f);
+    }
+    boolean kicked = kick.getAndSet(false);
+    long dirtyDue = debouncer.dueAt(now);
+    boolean dirtyNow = dirtyDue != NONE && dirtyDue - now <= 0;
+    boolean pollNow = now - nextPollAt >= 0;
+    boolean inBackoff = runner.inBackoff(now);
+    boolean due = kicked || dirtyNow || pollNow || deferred;
+    if (!forced.isEmpty() || (due && !inBackoff)) {
+      boolean onlyNotified = forced.isEmpty() && !kicked && !pollNow && !deferred;
+      CycleResult r = runCycle(!forced.isEmpty(), !(onlyNotified && longPollOutstanding.get()));
+      for (CompletableFuture<CycleResult> f : forced) {
+        f.complete(r);
+      }
+      // A failure's retry runs when its backoff ends; any other outcome waits for a new trigger.
+      deferred = r.outcome() == CycleResult.Outcome.FAILED;
+      nextPollAt = scheduler.nanoTime() + pollNanos;
+    } else if (due) {
+      // Whatever came due during a backoff runs once the backoff ends (notifies stay in the debouncer).
+      deferred = true;
+    }
+    armLongPoll();
+    return nextDeadline();
+  }
+
+  /** Runs one cycle now on the calling thread, under the gate (also for {@code runOnce}). */
+  public CycleResult runCycle(boolean force, boolean pullWanted) {
+    gate.lock();
+    try {
+      debouncer.beginCycle();
+      try {
+        return runner.run(force, pullWanted, lastRead);
+      } finally {
+        debouncer.endCycle();
+      }
+    } finally {
+      gate.unlock();
+    }
+  }
+
+  /** Completes queued {@code syncNow} requests with a {@code stopped} result. */
+  public void drain() {
+    for (CompletableFuture<CycleResult> f; (f = requests.poll()) != null; ) {
+      f.complete(STOPPED);
+    }
+  }
+
+  /**
+   * Applies or records a long-poll result; the caller holds the gate, and clears the outstanding
+   * flag only afterwards: until then a cycle triggered by notifies may still count on this
+   * long-poll (it ends with a re-arm at the new cursor, a kick, or a scheduled retry), so it need
+   * not pull.
+   */
+  private void handleLongPoll(LongPoller.Result lp) {
+    RuntimeException error = lp.error();
+    if (error != null) {
+      if (!stopping) {
+        runner.longPollFailed(error);
+        retryDue = true;
+        wake.run();
+      }
+      return;
+    }
+    if (lp.page() != null) {
+      CycleRunner.LongPollApplied applied = runner.applyLongPoll(lp.page());
+      if (applied == CycleRunner.LongPollApplied.MORE) {
+        kick();
+      } else if (applied == CycleRunner.LongPollApplied.FAILED) {
+        retryDue = true;
+        wake.run();
+      }
+    }
+  }
+
+  /** Issues the next long-poll if none is outstanding and the manager is in a state to want one. */
+  private void armLongPoll() {
+    LongPoller poller = longPoller;
+    if (poller == null || stopping || kick.get() || retryDue || !runner.longPollReady()
+        || runner.inBackoff(scheduler.nanoTime())) {
+      return;
+    }
+    if (longPollOutstanding.compareAndSet(false, true)) {
+      poller.request(runner.cursor());
+    }
+  }
+
+  private long nextDeadline() {
+    long now = scheduler.nanoTime();
+    if (kick.get() || retryDue || !requests.isEmpty() || longPollResult.get() != null) {
+      return now;
+    }
+    boolean inBackoff = runner.inBackoff(now);
+    long backoffEnd = runner.backoffUntilNanos();
+    long next = inBackoff ? later(nextPollAt, backoffEnd) : nextPollAt;
+    if (deferred) {
+      next = earlier(next, inBackoff ? backoffEnd : now);
+    }
+    long dirtyDue = debouncer.dueAt(now);
+    if (dirtyDue != NONE) {
+      next = earlier(next, inBackoff ? later(dirtyDue, backoffEnd) : dirtyDue);
+    }
+    return next;
+  }
+
+  private static long earlier(long a, long b) {
+    return a - b <= 0 ? a : b;
+  }
+
+  private static long later(long a, long b) {
+    return a - b >= 0 ? a : b;
+  }
+
+}

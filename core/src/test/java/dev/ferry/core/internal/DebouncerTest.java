@@ -1,0 +1,157 @@
+package dev.ferry.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class DebouncerTest {
+
+  private static final long MS = 1_000_000;
+
+  private final AtomicLong now = new AtomicLong(1_000 * MS);
+  private final AtomicInteger wakes = new AtomicInteger();
+  private final Debouncer d =
+      new Debouncer(now::get, wakes::incrementAndGet, Duration.ofMillis(20), Duration.ofMillis(500));
+
+  @Test
+  void notify_whileIdle_isDueAtOnceAndWakesTheLoopOnce() {
+    assertEquals(Debouncer.NONE, d.dueAt(now.get()));
+    d.notifyDirty();
+    d.notifyDirty();
+    assertEquals(now.get(), d.dueAt(now.get()), "leading edge");
+    assertEquals(1, wakes.get(), "only the idle-to-dirty transition wakes");
+  }
+
+  @Test
+  void notify_duringACycle_schedulesOneFollowUpAfterTheQuietWindow() {
+    d.beginCycle();
+    now.addAndGet(5 * MS);
+    d.notifyDirty();
+    long last = now.addAndGet(3 * MS);
+    d.notifyDirty();
+    assertEquals(Debouncer.NONE, d.dueAt(now.get()), "nothing runs during the cycle");
+    assertTrue(d.endCycle());
+    assertEquals(last + 20 * MS, d.dueAt(now.get()));
+    assertEquals(0, wakes.get(), "the loop is awake anyway at the end of its cycle");
+  }
+
+  @Test
+  void notifies_thatNeverStop_areServedByTheMaxDelay() {
+    d.beginCycle();
+    long first = now.get();
+    d.notifyDirty();
+    d.endCycle();
+    for (int i = 0; i < 100; i++) {
+      now.addAndGet(10 * MS);
+      d.notifyDirty();
+      assertTrue(d.dueAt(now.get()) <= first + 500 * MS);
+    }
+    assertEquals(first + 500 * MS, d.dueAt(now.get()));
+  }
+
+  @Test
+  void endCycle_withoutNotifies_returnsToIdle() {
+    d.beginCycle();
+    assertFalse(d.endCycle());
+    assertFalse(d.dirty());
+    assertEquals(Debouncer.NONE, d.dueAt(now.get()));
+    d.notifyDirty();
+    assertEquals(1, wakes.get());
+  }
+
+  @Test
+  void endCycle_afterTheLastRead_thenNotify_isDueAtOnceAndTheFinalEndKeepsIt() {
+    d.beginCycle();
+    assertFalse(d.endCycle(), "last read done, nothing notified yet");
+    d.notifyDirty();
+    assertFalse(d.endCycle(), "the cycle's end changes nothing now");
+    assertEquals(now.get(), d.dueAt(now.get()), "served right after the cycle");
+  }
+
+  @Test
+  void endCycle_twice_afterNotifiesDuringTheReads_staysPending() {
+    d.beginCycle();
+    d.notifyDirty();
+    assertTrue(d.endCycle());
+    d.notifyDirty();
+    assertFalse(d.endCycle());
+    assertTrue(d.dirty());
+    assertEquals(now.get() + 20 * MS, d.dueAt(now.get()));
+  }
+
+  @Test
+  void beginCycle_consumesPendingNotifies() {
+    d.notifyDirty();
+    d.beginCycle();
+    assertFalse(d.dirty());
+    assertFalse(d.endCycle());
+  }
+
+  /**
+   * Many threads notify while a loop thread runs cycles; every notify must be followed by the start
+   * of a cycle (beginCycle) that happens after it. The loop thread only starts a cycle when the
+   * debouncer says one is due, so a lost wake-up shows as a notify with no later cycle.
+   */
+  @Test
+  void concurrentNotifiesAndCycles_neverLoseAWakeUp() throws Exception {
+    Debouncer real = new Debouncer(System::nanoTime, () -> {}, Duration.ZERO, Duration.ofMillis(1));
+    AtomicLong lastNotifySeq = new AtomicLong();
+    AtomicLong coveredSeq = new AtomicLong();
+    AtomicLong seq = new AtomicLong();
+    AtomicBoolean writersDone = new AtomicBoolean();
+    int writers = 3;
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      Thread t = new Thread(() -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (int i = 0; i < 20_000; i++) {
+          long s = seq.incrementAndGet();
+          lastNotifySeq.accumulateAndGet(s, Math::max);
+          real.notifyDirty();
+        }
+      });
+      t.start();
+      threads.add(t);
+    }
+    Thread loop = new Thread(() -> {
+      while (true) {
+        boolean done = writersDone.get();
+        long due = real.dueAt(System.nanoTime());
+        if (due != Debouncer.NONE && due - System.nanoTime() <= 0) {
+          real.beginCycle();
+          // The cycle "reads the outbox": everything notified so far is covered.
+          coveredSeq.set(seq.get());
+          real.endCycle();
+        } else if (done && due == Debouncer.NONE) {
+          return;
+        } else {
+          Thread.onSpinWait();
+        }
+      }
+    });
+    loop.start();
+    start.countDown();
+    for (Thread t : threads) {
+      t.join();
+    }
+    writersDone.set(true);
+    loop.join(60_000);
+    assertFalse(loop.isAlive());
+    assertEquals(lastNotifySeq.get(), coveredSeq.get(), "every notify was covered by a later cycle");
+    assertEquals(writers * 20_000L, seq.get());
+  }
+}

@@ -1,0 +1,143 @@
+package dev.ferry.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.core.FakeServer;
+import dev.ferry.core.Rig;
+import dev.ferry.store.MutationState;
+import dev.ferry.transport.TransportException.Kind;
+import dev.ferry.transport.wire.PulledMutation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Property test of the wake-up logic: for many seeds, a random interleaving of writes, notifies
+ * (some delayed after their commit, as a host thread may be), loop steps, clock moves, notifies and
+ * writes arriving <em>during</em> a cycle, and failed pushes and pulls. Afterwards the loop is run
+ * only up to deadlines well short of the safety-net poll, so a lost wake-up would leave mutations
+ * pending: every recorded mutation must be on the server exactly once.
+ */
+class SyncLoopNoLostWakeUpTest {
+
+  private static final int SEEDS = 40;
+  private static final Duration POLL = Duration.ofHours(6);
+
+  @TempDir Path dir;
+
+  @Test
+  void randomInterleavings_everyRecordedMutationIsPushedExactlyOnce() throws Exception {
+    for (long seed = 1; seed <= SEEDS; seed++) {
+      Path d = Files.createDirectory(dir.resolve("seed-" + seed));
+      run(seed, d);
+    }
+  }
+
+  private void run(long seed, Path d) {
+    Random random = new Random(seed);
+    int batch = 1 + random.nextInt(4);
+    try (Rig rig = Rig.open(d, b -> b.pollInterval(POLL).pushBatchSize(batch)
+        .backoff(Duration.ofMillis(100), Duration.ofSeconds(5)))) {
+      SyncLoop loop = rig.engine.loop();
+      Set<Long> recorded = new HashSet<>();
+      Deque<Runnable> delayedNotifies = new ArrayDeque<>();
+      int[] keys = {0};
+      // In the final phase, writes during a cycle notify at once and stop after a budget, so the
+      // last notify of the run may well be one that arrives during a cycle.
+      int[] finalBudget = {-1};
+      Runnable write = () -> recorded.add(rig.write("p" + random.nextInt(3), "k" + keys[0]++ % 7, "{\"s\":" + seed + "}"));
+
+      rig.server.onPush(req -> {
+        int n = random.nextInt(3);
+        for (int i = 0; i < n; i++) {
+          if (finalBudget[0] == 0) {
+            break;
+          }
+          write.run();
+          if (finalBudget[0] > 0) {
+            finalBudget[0]--;
+            rig.engine.debouncer().notifyDirty();
+          } else if (random.nextBoolean()) {
+            rig.engine.debouncer().notifyDirty();
+          } else {
+            delayedNotifies.add(rig.engine.debouncer()::notifyDirty);
+          }
+        }
+        if (random.nextInt(10) == 0) {
+          rig.server.failNextPushes(FakeServer.failure(Kind.UNAVAILABLE));
+        }
+      });
+
+      for (int action = 0; action < 150; action++) {
+        switch (random.nextInt(6)) {
+          case 0, 1 -> {
+            write.run();
+            if (random.nextInt(3) == 0) {
+              delayedNotifies.add(rig.engine.debouncer()::notifyDirty);
+            } else {
+              rig.engine.debouncer().notifyDirty();
+            }
+          }
+          case 2 -> {
+            if (!delayedNotifies.isEmpty()) {
+              delayedNotifies.poll().run();
+            }
+          }
+          case 3 -> loop.step();
+          case 4 -> {
+            rig.scheduler.advance(Duration.ofMillis(random.nextInt(60)));
+            loop.step();
+          }
+          default -> {
+            if (random.nextInt(8) == 0) {
+              rig.server.failNextPulls(FakeServer.failure(Kind.UNAVAILABLE));
+            }
+            rig.scheduler.advance(Duration.ofMillis(random.nextInt(5)));
+          }
+        }
+      }
+      finalBudget[0] = 1 + random.nextInt(4);
+      while (!delayedNotifies.isEmpty()) {
+        delayedNotifies.poll().run();
+      }
+      if (random.nextBoolean()) {
+        write.run();
+        rig.engine.debouncer().notifyDirty();
+      }
+      quiesce(rig, loop);
+
+      List<PulledMutation> log = rig.server.log();
+      List<Long> pushed = new ArrayList<>();
+      for (PulledMutation m : log) {
+        pushed.add(m.clientSeq());
+      }
+      assertEquals(pushed.size(), new HashSet<>(pushed).size(), "seed " + seed + ": none stored twice");
+      assertEquals(recorded, new HashSet<>(pushed), "seed " + seed + ": every recorded mutation pushed");
+      assertEquals(0, rig.rows(MutationState.PENDING).size(), "seed " + seed);
+      assertTrue(recorded.size() > 10, "seed " + seed + " recorded " + recorded.size());
+    }
+  }
+
+  /** Steps to each deadline that comes before half the poll interval; stops when none does. */
+  private static void quiesce(Rig rig, SyncLoop loop) {
+    for (int i = 0; i < 10_000; i++) {
+      long next = loop.step();
+      long now = rig.scheduler.nanoTime();
+      if (next == SyncLoop.NONE || next - now >= POLL.toNanos() / 2) {
+        return;
+      }
+      rig.scheduler.advanceTo(next);
+    }
+    throw new AssertionError("the loop did not settle");
+  }
+}

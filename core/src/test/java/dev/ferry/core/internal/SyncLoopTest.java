@@ -1,0 +1,173 @@
+package dev.ferry.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.core.CycleResult;
+import dev.ferry.core.FakeServer;
+import dev.ferry.core.Phase;
+import dev.ferry.core.Rig;
+import dev.ferry.transport.TransportException.Kind;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** When the loop runs cycles: stepped by hand on the manual clock, no sync thread. */
+class SyncLoopTest {
+
+  private static final long MS = 1_000_000;
+
+  @TempDir Path dir;
+  private Rig rig;
+  private SyncLoop loop;
+
+  private void open() {
+    rig = Rig.open(dir);
+    loop = rig.engine.loop();
+    loop.kick();
+    loop.step();
+  }
+
+  @AfterEach
+  void close() {
+    if (rig != null) {
+      rig.close();
+    }
+  }
+
+  private long now() {
+    return rig.scheduler.nanoTime();
+  }
+
+  @Test
+  void notify_whileIdle_runsACycleAtOnce() {
+    open();
+    int before = rig.server.pushCalls();
+    rig.writeAndNotify("notes", "a", "{}");
+    loop.step();
+    assertEquals(before + 1, rig.server.pushCalls(), "leading edge: no quiet window when idle");
+    assertEquals(0, rig.pending());
+  }
+
+  @Test
+  void notifies_whileTheCycleMayStillRead_runOneFollowUpAfterTheQuietWindow() {
+    rig = Rig.open(dir, b -> b.pushBatchSize(1));
+    loop = rig.engine.loop();
+    loop.kick();
+    loop.step();
+    rig.server.onPush(req -> {
+      rig.server.onPush(null);
+      // The first of two full batches is in flight: the cycle will read the outbox again.
+      rig.scheduler.advance(Duration.ofMillis(5));
+      rig.writeAndNotify("notes", "b", "{}");
+      rig.writeAndNotify("notes", "c", "{}");
+    });
+    rig.write("notes", "a0", "{}");
+    rig.writeAndNotify("notes", "a", "{}");
+    long notifiedAt = now() + 5 * MS;
+    long next = loop.step();
+    int pushes = rig.server.pushCalls();
+    assertEquals(notifiedAt + 20 * MS, next, "quiet window after the last notify");
+    rig.scheduler.advance(Duration.ofMillis(10));
+    loop.step();
+    assertEquals(pushes, rig.server.pushCalls(), "not before the quiet window");
+    rig.scheduler.advanceTo(next);
+    loop.step();
+    assertEquals(0, rig.pending(), "one follow-up for the notifies");
+  }
+
+  @Test
+  void notify_afterTheCyclesLastRead_runsRightAfterThatCycle() {
+    open();
+    rig.server.onPush(req -> {
+      rig.server.onPush(null);
+      // The only batch is in flight: the cycle will not read the outbox again.
+      rig.writeAndNotify("notes", "b", "{}");
+    });
+    rig.writeAndNotify("notes", "a", "{}");
+    long next = loop.step();
+    assertTrue(next - now() <= 0, "due at once, no quiet window");
+    loop.step();
+    assertEquals(2, rig.server.pushCalls());
+    assertEquals(0, rig.pending());
+  }
+
+  @Test
+  void steadyNotifies_stillSyncWithinTheMaxDelay() {
+    rig = Rig.open(dir, b -> b.pushBatchSize(1));
+    loop = rig.engine.loop();
+    loop.kick();
+    loop.step();
+    rig.server.onPush(req -> {
+      rig.server.onPush(null);
+      rig.writeAndNotify("notes", "b", "{}");
+    });
+    rig.write("notes", "a0", "{}");
+    rig.writeAndNotify("notes", "a", "{}");
+    long firstNotify = now();
+    loop.step();
+    int cycles = rig.server.pushCalls();
+    for (int i = 0; i < 60 && rig.server.pushCalls() == cycles; i++) {
+      rig.scheduler.advance(Duration.ofMillis(10));
+      rig.engine.debouncer().notifyDirty();
+      loop.step();
+    }
+    assertEquals(cycles + 1, rig.server.pushCalls());
+    long waited = now() - firstNotify;
+    assertTrue(waited >= 490 * MS && waited <= 510 * MS, "ran by the max delay, at " + waited / MS + " ms");
+  }
+
+  @Test
+  void idle_loop_waitsForThePollAndThenPulls() {
+    open();
+    long next = loop.step();
+    assertEquals(rig.config.pollInterval().toNanos(), next - now(), "nothing due before the poll");
+    rig.server.appendRemote("r2", "notes", "note", "x", "{}");
+    rig.scheduler.advanceTo(next);
+    loop.step();
+    assertEquals(1, rig.store.targets().state("cloud").lastPulledSeq());
+  }
+
+  @Test
+  void failure_defersEverythingToTheEndOfTheBackoff() {
+    open();
+    rig.server.failNextPushes(FakeServer.failure(Kind.UNAVAILABLE));
+    rig.writeAndNotify("notes", "a", "{}");
+    long next = loop.step();
+    assertEquals(1_000 * MS, next - now(), "the retry at the end of a 1 s backoff");
+    rig.writeAndNotify("notes", "b", "{}");
+    assertEquals(next, loop.step(), "a notify during the backoff waits");
+    assertEquals(1, rig.server.pushCalls());
+    rig.scheduler.advanceTo(next);
+    loop.step();
+    assertEquals(2, rig.server.pushCalls());
+    assertEquals(0, rig.pending());
+  }
+
+  @Test
+  void syncNow_duringABackoff_runsAtOnce() {
+    open();
+    rig.server.failNextPulls(FakeServer.failure(Kind.UNAVAILABLE));
+    loop.kick();
+    loop.step();
+    CompletableFuture<CycleResult> f = new CompletableFuture<>();
+    loop.request(f);
+    loop.step();
+    assertEquals(CycleResult.Outcome.SUCCESS, f.join().outcome());
+  }
+
+  @Test
+  void paused_notifiesRunNoCycleWorkAndTheLoopDoesNotSpin() {
+    open();
+    rig.store.targets().addPauseReason("cloud", "user");
+    rig.writeAndNotify("notes", "a", "{}");
+    long next = loop.step();
+    assertEquals(0, rig.server.pushCalls());
+    assertTrue(next - now() > 0, "nothing to do now");
+    assertEquals(next, loop.step(), "stable deadline");
+    assertEquals(Phase.DISABLED, rig.status().phase());
+  }
+}
