@@ -45,6 +45,7 @@ public final class FakeServer implements SyncTransport {
   private volatile @Nullable Function<PushMutation, @Nullable PushResult> verdict;
   private volatile @Nullable Consumer<PushRequest> onPush;
   private volatile int maxBatch = Integer.MAX_VALUE;
+  private volatile int maxBatchCount = Integer.MAX_VALUE;
   private volatile boolean closed;
 
   public static TransportException failure(TransportException.Kind kind) {
@@ -73,6 +74,11 @@ public final class FakeServer implements SyncTransport {
   /** Pushes with more mutations are refused with 413. */
   public void maxBatch(int n) {
     this.maxBatch = n;
+  }
+
+  /** Pushes with more mutations are refused as the reference server does: 400 batch_too_large. */
+  public void maxBatchCount(int n) {
+    this.maxBatchCount = n;
   }
 
   public int pushCalls() {
@@ -116,6 +122,10 @@ public final class FakeServer implements SyncTransport {
       RuntimeException scripted = pushFailures.poll();
       if (scripted != null) {
         throw scripted;
+      }
+      if (request.mutations().size() > maxBatchCount) {
+        throw new TransportException(TransportException.Kind.PROTOCOL, "400 batch too large", 400,
+            "batch_too_large", null, null);
       }
       if (request.mutations().size() > maxBatch) {
         throw new TransportException(TransportException.Kind.TOO_LARGE, "413 batch too large", 413, "too_large",

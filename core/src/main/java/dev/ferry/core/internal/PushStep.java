@@ -45,6 +45,9 @@ public final class PushStep {
   /** The code a mutation too large even on its own is quarantined with. */
   public static final String TOO_LARGE_CODE = "too_large";
 
+  /** The server's {@code error_code} for a push with more mutations than its batch cap. */
+  static final String BATCH_TOO_LARGE_CODE = "batch_too_large";
+
   /** What the step did. */
   public static final class Outcome {
     int pushed;
@@ -147,7 +150,8 @@ public final class PushStep {
     try {
       response = calls.call(() -> transport.push(request));
     } catch (TransportException e) {
-      if (e.kind() != TransportException.Kind.TOO_LARGE) {
+      boolean overCount = isBatchCountCap(e) && batch.size() > 1;
+      if (e.kind() != TransportException.Kind.TOO_LARGE && !overCount) {
         throw e;
       }
       if (batch.size() == 1) {
@@ -165,6 +169,15 @@ public final class PushStep {
     }
     outcome.serverLatestSeq = Math.max(outcome.serverLatestSeq, response.latestSeq());
     handle(writer, batch, response, outcome);
+  }
+
+  /**
+   * A server whose batch cap is below {@code pushBatchSize} answers 400 {@code batch_too_large};
+   * halving the batch finds the cap instead of failing every cycle on a configuration mismatch.
+   */
+  private static boolean isBatchCountCap(TransportException e) {
+    return e.kind() == TransportException.Kind.PROTOCOL
+        && e.errorCode().filter(BATCH_TOO_LARGE_CODE::equals).isPresent();
   }
 
   private void handle(FencedWriter writer, List<PendingMutation> batch, PushResponse response, Outcome outcome) {

@@ -151,6 +151,19 @@ class CycleRunnerTest {
   }
 
   @Test
+  void push_serverBatchCapBelowOurs_splitsUntilItFits() {
+    rig = Rig.open(dir, b -> b.pushBatchSize(8));
+    for (int i = 0; i < 8; i++) {
+      rig.write("notes", "k" + i, "{}");
+    }
+    rig.server.maxBatchCount(3);
+    CycleResult r = rig.cycle();
+    assertEquals(Outcome.SUCCESS, r.outcome());
+    assertEquals(8, r.pushed());
+    assertEquals(0, r.quarantined());
+  }
+
+  @Test
   void push_singleMutationTooLarge_isQuarantined() {
     rig = Rig.open(dir);
     rig.write("notes", "a", "{}");
