@@ -49,6 +49,7 @@ public final class FerryServer implements AutoCloseable {
   private final String host;
   private final int requestedPort;
   private final List<TokenGrant> grants;
+  private final @Nullable String insecureTenant;
   private final ServerLimits limits;
   private final Clock clock;
 
@@ -64,6 +65,7 @@ public final class FerryServer implements AutoCloseable {
     this.host = b.host;
     this.requestedPort = b.port;
     this.grants = List.copyOf(b.grants);
+    this.insecureTenant = b.insecureTenant;
     this.limits = b.limits;
     this.clock = b.clock;
   }
@@ -89,7 +91,7 @@ public final class FerryServer implements AutoCloseable {
     }
     // Read once when the JDK HTTP server's classes initialize, so before the first server exists.
     Optional<Duration> responseLimit = JdkHttpServerSettings.applyDefaults(System.getProperties());
-    HttpApi newApi = new HttpApi(storage, grants, fitted(limits, responseLimit), clock);
+    HttpApi newApi = new HttpApi(storage, grants, insecureTenant, fitted(limits, responseLimit), clock);
     ThreadPoolExecutor pool = newWorkers();
     try {
       HttpServer server =
@@ -111,6 +113,13 @@ public final class FerryServer implements AutoCloseable {
         baseUri(),
         grants.size(),
         storage.describe());
+    if (insecureTenant != null) {
+      LOG.warn(
+          "AUTHENTICATION IS OFF: any request, with no token or any token, may read and write every"
+              + " project of tenant '{}' on {}. Use this only for development on a trusted machine.",
+          insecureTenant,
+          baseUri());
+    }
     return this;
   }
 
@@ -250,6 +259,7 @@ public final class FerryServer implements AutoCloseable {
     private String host = "127.0.0.1";
     private int port = 8787;
     private final List<TokenGrant> grants = new ArrayList<>();
+    private @Nullable String insecureTenant;
     private ServerLimits limits = ServerLimits.defaults();
     private Clock clock = Clock.systemUTC();
 
@@ -302,6 +312,27 @@ public final class FerryServer implements AutoCloseable {
     /** Adds token grants. */
     public Builder grants(List<TokenGrant> grants) {
       Objects.requireNonNull(grants, "grants").forEach(this::grant);
+      return this;
+    }
+
+    /**
+     * Turns authentication off, for development only: a request with no token, or with a token no
+     * grant has, acts in {@code tenant} and may read and write every project; a token that has a
+     * grant still gets exactly that grant. The server logs a warning when it starts. Off by default.
+     *
+     * @throws IllegalArgumentException if the tenant is blank, longer than {@value
+     *     TokenGrant#MAX_TENANT_LENGTH} characters or holds control characters
+     */
+    public Builder insecureNoAuth(String tenant) {
+      Objects.requireNonNull(tenant, "tenant");
+      if (tenant.isBlank() || tenant.length() > TokenGrant.MAX_TENANT_LENGTH) {
+        throw new IllegalArgumentException(
+            "tenant must not be blank and at most " + TokenGrant.MAX_TENANT_LENGTH + " characters");
+      }
+      if (tenant.chars().anyMatch(Character::isISOControl)) {
+        throw new IllegalArgumentException("tenant must not contain control characters");
+      }
+      this.insecureTenant = tenant;
       return this;
     }
 

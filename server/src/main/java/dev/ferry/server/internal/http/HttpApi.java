@@ -13,6 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Wires the endpoints of wire protocol v1 over a {@link MutationLog} and owns what outlives a
@@ -30,10 +31,13 @@ public final class HttpApi implements AutoCloseable {
   private final ThreadPoolExecutor pollExecutor;
 
   /**
+   * @param insecureTenant when not null, requests without a known token act in this tenant with
+   *     every project (a development server without authentication)
    * @throws IllegalArgumentException if two grants share a token
    */
-  public HttpApi(MutationLog log, List<TokenGrant> grants, ServerLimits limits, Clock clock) {
-    TokenRegistry tokens = new TokenRegistry(grants);
+  public HttpApi(MutationLog log, List<TokenGrant> grants, @Nullable String insecureTenant, ServerLimits limits,
+      Clock clock) {
+    TokenRegistry tokens = new TokenRegistry(grants, insecureTenant);
     scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("ferry-poll-timer"));
     scheduler.setRemoveOnCancelPolicy(true);
     // Unbounded queue, yet bounded in practice: each parked pull queues at most one re-read and

@@ -1,5 +1,6 @@
 package dev.ferry.server.internal.http;
 
+import dev.ferry.server.ProjectSet;
 import dev.ferry.server.TokenGrant;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,13 +16,16 @@ import org.jspecify.annotations.Nullable;
  * Maps bearer tokens to principals while holding only SHA-256 hashes of the tokens. A presented
  * token is hashed and compared against every stored hash with {@link MessageDigest#isEqual}
  * (constant time) and without stopping at a match, so response time says nothing about how close a
- * guess was or which entry matched. Immutable and thread-safe.
+ * guess was or which entry matched. With an insecure tenant (a development server without
+ * authentication) a request with no token or an unknown one acts in that tenant with every
+ * project; a known token still gets its own grant. Immutable and thread-safe.
  */
 final class TokenRegistry {
 
   private static final String BEARER = "bearer ";
 
   private final List<Entry> entries;
+  private final @Nullable Principal anonymous;
 
   private record Entry(byte[] hash, Principal principal) {}
 
@@ -29,6 +33,15 @@ final class TokenRegistry {
    * @throws IllegalArgumentException if two grants have the same token
    */
   TokenRegistry(List<TokenGrant> grants) {
+    this(grants, null);
+  }
+
+  /**
+   * @param insecureTenant when not null, the tenant in which requests without a known token act,
+   *     reading and writing every project
+   * @throws IllegalArgumentException if two grants have the same token
+   */
+  TokenRegistry(List<TokenGrant> grants, @Nullable String insecureTenant) {
     List<Entry> list = new ArrayList<>(grants.size());
     Set<String> seen = new HashSet<>();
     for (TokenGrant g : grants) {
@@ -40,15 +53,29 @@ final class TokenRegistry {
       list.add(new Entry(hash, new Principal(g.tenant(), g.readable(), g.writable())));
     }
     this.entries = List.copyOf(list);
+    this.anonymous =
+        insecureTenant == null ? null : new Principal(insecureTenant, ProjectSet.ALL, ProjectSet.ALL);
   }
 
   /**
    * The principal of an {@code Authorization} header value.
    *
    * @throws ApiException 401 {@code missing_token} without a bearer token, {@code invalid_token}
-   *     for a token no grant has
+   *     for a token no grant has; never with an insecure tenant
    */
   Principal authenticate(@Nullable String authorization) {
+    Principal open = anonymous;
+    if (open == null) {
+      return strict(authorization);
+    }
+    try {
+      return strict(authorization);
+    } catch (ApiException e) {
+      return open;
+    }
+  }
+
+  private Principal strict(@Nullable String authorization) {
     if (authorization == null || authorization.isBlank()) {
       throw ApiException.auth("missing_token", "an Authorization: Bearer token is required");
     }

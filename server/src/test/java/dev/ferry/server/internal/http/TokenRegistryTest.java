@@ -50,6 +50,24 @@ class TokenRegistryTest {
                     TokenGrant.allProjects("same-token-0123456789", "b"))));
   }
 
+  @Test
+  void authenticate_insecureTenant_noOrUnknownTokenGetsEveryProjectOfIt_knownTokenKeepsItsGrant() {
+    TokenRegistry open =
+        new TokenRegistry(
+            List.of(new TokenGrant("reader-token-0123456789", "two", Set.of("notes"), Set.of())),
+            "dev");
+
+    for (String header : new String[] {null, "", "Basic Zmlyc3Q=", "Bearer anything-at-all"}) {
+      Principal p = open.authenticate(header);
+      assertEquals("dev", p.tenant());
+      assertEquals(List.of("*"), p.readable().toWire());
+      assertEquals(List.of("*"), p.writable().toWire());
+    }
+    Principal reader = open.authenticate("Bearer reader-token-0123456789");
+    assertEquals("two", reader.tenant());
+    assertEquals(List.of(), reader.writable().toWire());
+  }
+
   private String code(String header) {
     ApiException e = assertThrows(ApiException.class, () -> registry.authenticate(header));
     assertEquals(401, e.status());
