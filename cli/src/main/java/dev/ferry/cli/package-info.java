@@ -1,4 +1,7 @@
-/** Ferry cli. */
+/**
+ * The {@code ferry} command: {@link dev.ferry.cli.Ferry} is its entry point. Commands live in
+ * {@code dev.ferry.cli.internal}, which is not API.
+ */
 @NullMarked
 package dev.ferry.cli;
 

@@ -1,0 +1,30 @@
+package dev.ferry.cli.internal;
+
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ferry outbox drop SEQ…}. */
+@Command(
+    name = "drop",
+    mixinStandardHelpOptions = true,
+    description = "Deletes pending or quarantined mutations for good; acked rows stay. The local"
+        + " data they changed is not undone; a remote write they held back is applied by the next sync.")
+final class OutboxDropCommand extends BaseCommand {
+
+  @Option(names = "--db", required = true, paramLabel = "FILE", description = "the local SQLite file")
+  Path db;
+
+  @Parameters(arity = "1..*", paramLabel = "SEQ", description = "local seqs, as 'ferry outbox list' shows them")
+  List<Long> seqs;
+
+  @Option(names = "--json", description = "print the result as one JSON document")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    return OutboxRepair.run(this, db, seqs, json, OutboxRepair.Action.DROP);
+  }
+}

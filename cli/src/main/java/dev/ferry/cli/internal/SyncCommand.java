@@ -1,0 +1,209 @@
+package dev.ferry.cli.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.cli.Ferry;
+import dev.ferry.core.CycleResult;
+import dev.ferry.core.SyncConfig;
+import dev.ferry.core.SyncManager;
+import dev.ferry.store.DocumentApplier;
+import dev.ferry.store.LeaseInfo;
+import dev.ferry.store.SyncStore;
+import dev.ferry.transport.HttpSyncTransport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ferry sync}: one cycle for a local file against a server, under the lease. */
+@Command(
+    name = "sync",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs one sync cycle for a local file against a server, under the target's lease: pushes the"
+          + " pending mutations, then pulls the server's into the document store (ferry_documents).",
+      "A target set up with another applier (a host's own) is pushed only: pulling would move the"
+          + " cursor past mutations that applier never saw.",
+      "A missing file is created (a new replica that pulls everything)."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:the cycle succeeded",
+      "1:the cycle failed or did not run (paused); the reason is printed",
+      "2:bad usage",
+      "75:another process holds the lease; its owner is printed"
+    })
+final class SyncCommand extends BaseCommand {
+
+  @Option(names = "--db", required = true, paramLabel = "FILE", description = "the local SQLite file")
+  Path db;
+
+  @Option(names = "--server", required = true, paramLabel = "URL",
+      description = "the sync server's base URL, e.g. http://127.0.0.1:8787")
+  String server;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  TokenSource token;
+
+  @Option(names = "--target", defaultValue = "cloud", paramLabel = "TARGET",
+      description = "the sync target (default: ${DEFAULT-VALUE})")
+  String target;
+
+  @Option(names = "--allow-insecure-http",
+      description = "send the token over plain http to a host that is not loopback")
+  boolean allowInsecureHttp;
+
+  @Option(names = "--json", description = "print the result as one JSON document")
+  boolean json;
+
+  /** Where the bearer token comes from. */
+  static final class TokenSource {
+    @Option(names = "--token", required = true, paramLabel = "T", description = "the bearer token")
+    @Nullable String value;
+
+    @Option(names = "--token-file", required = true, paramLabel = "F",
+        description = "a file whose first line is the bearer token")
+    @Nullable Path file;
+  }
+
+  @Override
+  public Integer call() {
+    if (target.isBlank()) {
+      throw usage("--target must not be blank");
+    }
+    String bearer = bearerToken();
+    HttpSyncTransport transport = transport(bearer);
+    boolean created = !Files.exists(db);
+    try (transport; SyncStore store = SyncStore.open(db)) {
+      if (created) {
+        note("created " + db + " (a new replica)");
+      }
+      Optional<String> bound = store.targets().applierId(target);
+      String pushOnlyReason = bound.filter(id -> !id.equals(DocumentApplier.ID))
+          .map(id -> "target " + target + " is set up with applier '" + id + "', not the document applier: pushing"
+              + " only (pulling would move the cursor past mutations that applier never saw)")
+          .orElse(null);
+      if (pushOnlyReason != null) {
+        note(pushOnlyReason);
+      }
+      SyncConfig config = SyncConfig.builder().target(target).pull(pushOnlyReason == null)
+          .longPollWait(Duration.ZERO).changeCheckInterval(Duration.ZERO).build();
+      try (SyncManager manager = SyncManager.create(store, transport, new DocumentApplier(), config)) {
+        CycleResult result = runWithProgress(store, manager);
+        String status = manager.statusJson();
+        return report(store, result, pushOnlyReason, status);
+      }
+    }
+  }
+
+  private String bearerToken() {
+    if (token.value != null) {
+      return token.value.strip();
+    }
+    Path file = token.file;
+    try {
+      String first = Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
+      if (first.isEmpty()) {
+        throw usage("--token-file " + file + " is empty; its first line must be the token");
+      }
+      return first;
+    } catch (IOException e) {
+      throw usage("cannot read --token-file " + file + ": " + e.getClass().getSimpleName());
+    }
+  }
+
+  private HttpSyncTransport transport(String bearer) {
+    if (bearer.isEmpty()) {
+      throw usage("--token must not be blank");
+    }
+    try {
+      return HttpSyncTransport.builder().baseUrl(server).token(bearer).allowInsecureHttp(allowInsecureHttp)
+          .userAgentPrefix("ferry-cli").build();
+    } catch (IllegalArgumentException e) {
+      throw usage("--server " + server + ": " + e.getMessage());
+    }
+  }
+
+  private CycleResult runWithProgress(SyncStore store, SyncManager manager) {
+    if (!Progress.onTerminal()) {
+      return manager.runOnce();
+    }
+    long before = store.outbox().pendingCount(target);
+    try (Progress progress = Progress.start("pushing", before, " mutations",
+        () -> Math.max(0, before - store.outbox().pendingCount(target)))) {
+      Thread refresher = new Thread(() -> {
+        while (!Thread.currentThread().isInterrupted()) {
+          progress.refresh();
+          try {
+            Thread.sleep(200);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "ferry-cli-progress");
+      refresher.setDaemon(true);
+      refresher.start();
+      try {
+        return manager.runOnce();
+      } finally {
+        refresher.interrupt();
+      }
+    }
+  }
+
+  private int report(SyncStore store, CycleResult r, @Nullable String pushOnlyReason, String statusJson) {
+    int code = switch (r.outcome()) {
+      case SUCCESS -> Ferry.OK;
+      case LEASE_HELD_ELSEWHERE -> Ferry.LEASE_BUSY;
+      default -> Ferry.FAILED;
+    };
+    String line = summary(store, r);
+    if (json) {
+      ObjectNode o = Json.object().put("outcome", r.outcome().wireName()).put("exit_code", code)
+          .put("target", target).put("server", server).put("push_only", pushOnlyReason != null)
+          .put("push_only_reason", pushOnlyReason).put("pushed", r.pushed()).put("quarantined", r.quarantined())
+          .put("held_back", r.heldBack()).put("pulled", r.pulled()).put("applied", r.applied())
+          .put("phase", r.phase().wireName())
+          .put("reason_code", r.reasonCode() == null ? null : r.reasonCode().wireName())
+          .put("reason_message", r.reasonMessage()).put("lease_owner", r.leaseOwner())
+          .put("duration_ms", r.duration().toMillis());
+      o.set("status", Json.parse(statusJson));
+      Json.print(out(), o);
+      if (code != Ferry.OK) {
+        note("ferry sync: " + line);
+      }
+    } else if (code == Ferry.OK) {
+      out().println(line);
+      out().flush();
+    } else {
+      note("ferry sync: " + line);
+    }
+    return code;
+  }
+
+  private String summary(SyncStore store, CycleResult r) {
+    String counts = "pushed " + r.pushed() + ", pulled " + r.pulled() + ", applied " + r.applied()
+        + ", quarantined " + r.quarantined() + ", held back " + r.heldBack();
+    return switch (r.outcome()) {
+      case SUCCESS -> "synced target " + target + " with " + server + ": " + counts
+          + (r.pullSkipped() ? " (push only)" : "") + " in " + r.duration().toMillis() + " ms";
+      case LEASE_HELD_ELSEWHERE -> "the lease of target " + target + " is held by " + r.leaseOwner()
+          + leaseExpiry(store) + "; another process syncs this file, try again later";
+      case PAUSED -> "not synced: target " + target + " is paused (" + String.join(", ",
+          store.targets().pauseReasons(target)) + "); 'ferry resume' removes a reason";
+      default -> "sync " + r.outcome().wireName() + ": " + (r.reasonCode() == null ? "" : r.reasonCode().wireName())
+          + (r.reasonMessage() == null ? "" : ": " + r.reasonMessage()) + " (" + counts + ")";
+    };
+  }
+
+  private String leaseExpiry(SyncStore store) {
+    return store.leases().current(target).filter(LeaseInfo::held)
+        .map(l -> " until " + Instant.ofEpochMilli(l.expiresAtMillis()) + " unless renewed").orElse("");
+  }
+}

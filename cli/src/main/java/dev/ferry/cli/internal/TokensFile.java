@@ -1,0 +1,99 @@
+package dev.ferry.cli.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.server.TokenGrant;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads {@code ferry serve --tokens-file}: a JSON array of {@code {"token", "tenant", "read": [...],
+ * "write": [...]}} objects ({@code *} = every project; {@code read} and {@code write} default to
+ * none). Unknown fields are refused, so a typo cannot silently grant less or more. Messages name the
+ * entry by its index and never show a token.
+ */
+final class TokensFile {
+
+  private static final Set<String> FIELDS = Set.of("token", "tenant", "read", "write");
+
+  private TokensFile() {}
+
+  /** @throws IllegalArgumentException naming the entry and field that is wrong */
+  static List<TokenGrant> read(Path file) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(Files.readAllBytes(file));
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("no such tokens file: " + file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("tokens file " + file + " is not valid JSON: "
+          + CommandLines.firstLine(String.valueOf(e.getMessage())));
+    }
+    if (root == null || !root.isArray()) {
+      throw new IllegalArgumentException("tokens file " + file
+          + " must hold a JSON array of {\"token\",\"tenant\",\"read\":[...],\"write\":[...]}");
+    }
+    List<TokenGrant> grants = new ArrayList<>();
+    for (int i = 0; i < root.size(); i++) {
+      grants.add(grant(file, i, root.get(i)));
+    }
+    if (grants.isEmpty()) {
+      throw new IllegalArgumentException("tokens file " + file + " holds no token");
+    }
+    return grants;
+  }
+
+  private static TokenGrant grant(Path file, int index, JsonNode entry) {
+    String where = "tokens file " + file + ", entry " + index;
+    if (!entry.isObject()) {
+      throw new IllegalArgumentException(where + ": must be an object");
+    }
+    for (Iterator<String> names = entry.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!FIELDS.contains(name)) {
+        throw new IllegalArgumentException(where + ": unknown field '" + name
+            + "' (known: token, tenant, read, write)");
+      }
+    }
+    String token = text(entry, "token", where);
+    String tenant = text(entry, "tenant", where);
+    try {
+      return new TokenGrant(token, tenant, projects(entry, "read", where), projects(entry, "write", where));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + ": " + e.getMessage());
+    }
+  }
+
+  private static String text(JsonNode entry, String field, String where) {
+    JsonNode v = entry.get(field);
+    if (v == null || !v.isTextual()) {
+      throw new IllegalArgumentException(where + ": \"" + field + "\" must be a string");
+    }
+    return v.asText();
+  }
+
+  private static Set<String> projects(JsonNode entry, String field, String where) {
+    JsonNode v = entry.get(field);
+    if (v == null) {
+      return Set.of();
+    }
+    if (!v.isArray()) {
+      throw new IllegalArgumentException(where + ": \"" + field + "\" must be an array of project names");
+    }
+    Set<String> names = new LinkedHashSet<>();
+    for (JsonNode n : v) {
+      if (!n.isTextual()) {
+        throw new IllegalArgumentException(where + ": \"" + field + "\" must hold strings only");
+      }
+      names.add(n.asText());
+    }
+    return names;
+  }
+}

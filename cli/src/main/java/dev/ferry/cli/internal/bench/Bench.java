@@ -1,0 +1,127 @@
+package dev.ferry.cli.internal.bench;
+
+import dev.ferry.cli.internal.embedded.LocalServer;
+import dev.ferry.cli.internal.embedded.Percentiles;
+import dev.ferry.core.Phase;
+import dev.ferry.core.SyncConfig;
+import dev.ferry.core.SyncManager;
+import dev.ferry.server.ServerLimits;
+import dev.ferry.store.DocumentApplier;
+import dev.ferry.store.SyncStore;
+import dev.ferry.transport.HttpSyncTransport;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * Runs {@code ferry bench} in one JVM against a reference server on a free loopback port with a
+ * SQLite log in {@code dir}:
+ *
+ * <ol>
+ *   <li>a warm-up round (push and pull of up to 20,000 mutations in a tenant of its own), so the
+ *       JIT has compiled the paths being measured;
+ *   <li>push: {@code mutations} recorded in replica A's outbox, then pushed by one cycle of a
+ *       manager in batches of {@code batch};
+ *   <li>pull and apply: one cycle of a manager on a fresh replica B pulls them all through the
+ *       document applier;
+ *   <li>propagation: A and B started (B long-polls), single writes on A timed until B has them;
+ *   <li>idle CPU: A stopped, B left running idle with its long-poll parked, its threads' CPU over
+ *       the idle window.
+ * </ol>
+ */
+public final class Bench {
+
+  private static final String TENANT = "bench";
+  private static final String WARM_UP_TENANT = "warmup";
+  private static final int WARM_UP_MAX = 20_000;
+  private static final Duration SETTLE = Duration.ofSeconds(2);
+
+  private final BenchSettings settings;
+  private final Path dir;
+  private final Consumer<String> notes;
+
+  /**
+   * @param dir an empty directory for the files
+   * @param notes where to say what is being measured (standard error)
+   */
+  public Bench(BenchSettings settings, Path dir, Consumer<String> notes) {
+    this.settings = settings;
+    this.dir = dir;
+    this.notes = notes;
+  }
+
+  public BenchResult run() {
+    ServerLimits limits = ServerLimits.builder()
+        .maxBatchMutations(Math.max(ServerLimits.defaults().maxBatchMutations(), settings.batch())).build();
+    try (LocalServer server = new LocalServer(dir, List.of(TENANT, WARM_UP_TENANT), limits)) {
+      notes.accept("ferry bench: server on " + server.baseUri() + ", files in " + dir);
+      warmUp(server);
+      try (SyncStore a = SyncStore.open(dir.resolve("a.db"));
+          SyncStore b = SyncStore.open(dir.resolve("b.db"));
+          HttpSyncTransport ta = server.transport(TENANT);
+          HttpSyncTransport tb = server.transport(TENANT)) {
+        int n = settings.mutations();
+        notes.accept("recording " + n + " mutations of " + settings.payloadBytes() + " bytes in replica A");
+        double record = Throughput.record(a, n, settings.payloadBytes());
+        notes.accept("pushing them in batches of " + settings.batch());
+        double push = Throughput.push(a, ta, settings.batch());
+        notes.accept("pulling and applying them into replica B");
+        double pull = Throughput.pullAndApply(b, tb, n);
+        return live(server, a, ta, b, tb, record, push, pull);
+      }
+    }
+  }
+
+  private void warmUp(LocalServer server) {
+    int n = Math.min(WARM_UP_MAX, Math.max(1, settings.mutations() / 2));
+    notes.accept("warming up with " + n + " mutations");
+    try (SyncStore a = SyncStore.open(dir.resolve("warmup-a.db"));
+        SyncStore b = SyncStore.open(dir.resolve("warmup-b.db"));
+        HttpSyncTransport ta = server.transport(WARM_UP_TENANT);
+        HttpSyncTransport tb = server.transport(WARM_UP_TENANT)) {
+      Throughput.record(a, n, settings.payloadBytes());
+      Throughput.push(a, ta, settings.batch());
+      Throughput.pullAndApply(b, tb, n);
+    }
+  }
+
+  private BenchResult live(LocalServer server, SyncStore a, HttpSyncTransport ta, SyncStore b,
+      HttpSyncTransport tb, double record, double push, double pull) {
+    // A writes only (its own echoes would just be skipped); B pulls with a parked long-poll.
+    SyncManager writer = SyncManager.create(a, ta, new DocumentApplier(),
+        SyncConfig.builder().pull(false).owner("bench/a").build());
+    try (SyncManager reader = SyncManager.create(b, tb, new DocumentApplier(),
+        SyncConfig.builder().owner("bench/b").build())) {
+      Percentiles latency;
+      try (writer) {
+        writer.start();
+        reader.start();
+        awaitReady(server, reader);
+        notes.accept("timing " + settings.latencyWrites() + " single writes from A to B");
+        latency = Propagation.measure(a, writer, b, settings.latencyWrites(), settings.payloadBytes());
+      }
+      awaitReady(server, reader);
+      LockSupport.parkNanos(SETTLE.toNanos());
+      notes.accept("measuring B's CPU while idle for " + settings.idle().toSeconds() + " s");
+      IdleCpu.Measured idle = IdleCpu.measure(settings.idle());
+      return new BenchResult(settings, record, push, pull, latency, idle.percent(), idle.processPercent(),
+          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+  }
+
+  /** Waits until {@code reader} is healthy with its long-poll parked on the server. */
+  private static void awaitReady(LocalServer server, SyncManager reader) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (reader.status().phase() != Phase.HEALTHY || server.parkedPulls() < 1) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("replica B did not become healthy with a parked long-poll within 30 s;"
+            + " phase " + reader.status().phase().wireName());
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+  }
+}
