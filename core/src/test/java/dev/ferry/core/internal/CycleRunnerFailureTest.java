@@ -154,6 +154,29 @@ class CycleRunnerFailureTest {
     restarted.close();
   }
 
+  @Test
+  void failures_atIntegerAndLongMax_saturateAndKeepRetryingAtTheMaximum() {
+    rig = Rig.open(dir);
+    rig.cycle();
+    rig.store.jdbi().useHandle(h -> h.execute("UPDATE ferry_targets SET consecutive_failures = ?, total_failures = ?,"
+        + " backoff_until = NULL", Integer.MAX_VALUE - 1, Long.MAX_VALUE - 1));
+    Rig restarted = reopen();
+    rig = restarted;
+    assertEquals(Integer.MAX_VALUE - 1, rig.status().consecutiveFailures(), "resumed from the file");
+    for (int i = 0; i < 3; i++) {
+      rig.server.failNextPulls(FakeServer.failure(Kind.UNAVAILABLE));
+      CycleResult r = rig.cycle();
+      assertEquals(Phase.BACKOFF, r.phase(), "past the ceiling");
+      assertEquals(now().plusSeconds(300), r.backoffUntil(), "the 5 min maximum, no overflow into a negative delay");
+    }
+    SyncStatus s = rig.status();
+    assertEquals(Integer.MAX_VALUE, s.consecutiveFailures());
+    assertEquals(Long.MAX_VALUE, s.totalFailures());
+    assertEquals(Integer.MAX_VALUE, rig.store.targets().state("cloud").consecutiveFailures());
+    assertEquals(Outcome.SUCCESS, rig.cycle().outcome(), "retries never stop");
+    assertEquals(0, rig.status().consecutiveFailures());
+  }
+
   private Rig reopen() {
     long elapsed = rig.scheduler.nanoTime();
     rig.close();
