@@ -19,6 +19,9 @@ import dev.ferry.store.TargetState;
 import dev.ferry.transport.TransportException;
 import dev.ferry.transport.TransportException.Kind;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
@@ -236,6 +239,32 @@ class CycleRunnerFailureTest {
     CycleResult r = rig.cycle();
     assertEquals(ReasonCode.INTERNAL_ERROR, r.reasonCode());
     assertEquals(Outcome.SUCCESS, rig.cycle().outcome());
+  }
+
+  @Test
+  void storeBusy_throughEveryRetry_isATransientFailureWithAClearMessageAndBacksOff() throws Exception {
+    rig = Rig.open(dir, b -> {}, s -> s.busyTimeout(Duration.ofSeconds(1)).lockRetries(0));
+    rig.cycle();
+    rig.write("notes", "a", "{}");
+    CycleResult r;
+    try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("replica.db"));
+        Statement st = other.createStatement()) {
+      st.execute("BEGIN IMMEDIATE");
+      r = rig.cycle();
+      st.execute("ROLLBACK");
+    }
+    assertEquals(Outcome.FAILED, r.outcome());
+    assertEquals(Phase.PUSH_FAILED, r.phase(), "transient, not the unexpected-crash phase");
+    assertEquals(ReasonCode.INTERNAL_ERROR, r.reasonCode());
+    assertTrue(r.reasonMessage().startsWith("the database file was busy; retrying after the backoff: "),
+        r.reasonMessage());
+    assertEquals(now().plusSeconds(1), r.backoffUntil(), "the first step of the backoff");
+    assertEquals(1, rig.pending(), "pushed but not acked: pushed again next time");
+
+    rig.scheduler.advance(Duration.ofSeconds(1));
+    assertEquals(Outcome.SUCCESS, rig.triggered().outcome());
+    assertEquals(0, rig.pending());
+    assertEquals(1, rig.server.log().size(), "the re-push was a duplicate");
   }
 
   @Test
