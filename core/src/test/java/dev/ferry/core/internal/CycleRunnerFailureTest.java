@@ -129,6 +129,36 @@ class CycleRunnerFailureTest {
   }
 
   @Test
+  void explicitCycle_duringAServersRetryAfter_waitsForIt() {
+    rig = Rig.open(dir);
+    rig.server.failNextPulls(new TransportException(Kind.RATE_LIMITED, "429", 429, "rate_limited",
+        Duration.ofSeconds(90), null));
+    rig.cycle();
+    int pulls = rig.server.pullCalls();
+    CycleResult r = rig.cycle();
+    assertEquals(Outcome.BACKING_OFF, r.outcome(), "the server asked explicitly");
+    assertEquals(now().plusSeconds(90), r.backoffUntil());
+    assertEquals(pulls, rig.server.pullCalls(), "nothing sent");
+    rig.scheduler.advance(Duration.ofSeconds(90));
+    assertEquals(Outcome.SUCCESS, rig.cycle().outcome());
+  }
+
+  @Test
+  void explicitCycle_afterTheRetryAfterButDuringTheLocalBackoff_runs() {
+    rig = Rig.open(dir);
+    for (int i = 0; i < 3; i++) {
+      rig.server.failNextPulls(FakeServer.failure(Kind.UNAVAILABLE));
+      rig.cycle();
+    }
+    rig.server.failNextPulls(new TransportException(Kind.UNAVAILABLE, "503", 503, "unavailable",
+        Duration.ofSeconds(1), null));
+    assertEquals(now().plusSeconds(8), rig.cycle().backoffUntil(), "the local backoff is longer");
+    rig.scheduler.advance(Duration.ofSeconds(1));
+    assertEquals(Outcome.BACKING_OFF, rig.triggered().outcome(), "a trigger waits for the local backoff");
+    assertEquals(Outcome.SUCCESS, rig.cycle().outcome(), "an explicit cycle only for the server's Retry-After");
+  }
+
+  @Test
   void failure_isPersisted_soARestartedManagerResumesItsBackoff() {
     rig = Rig.open(dir);
     for (int i = 0; i < 3; i++) {
