@@ -1,10 +1,12 @@
 package dev.ferry.core;
 
+import static dev.ferry.core.ConfigRules.ONE_DAY;
+import static dev.ferry.core.ConfigRules.between;
+
 import dev.ferry.store.MutationDraft;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -42,21 +44,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SyncConfig {
 
-  /** Thread-safe jitter by default: one config (e.g. {@link #defaults()}) may serve many managers. */
-  private static final RandomGenerator THREAD_LOCAL_RANDOM = new RandomGenerator() {
-    @Override
-    public long nextLong() {
-      return ThreadLocalRandom.current().nextLong();
-    }
-
-    @Override
-    public double nextDouble() {
-      return ThreadLocalRandom.current().nextDouble();
-    }
-  };
-
   private static final SyncConfig DEFAULTS = new Builder().build();
-  private static final Duration ONE_DAY = Duration.ofDays(1);
 
   private final String target;
   private final @Nullable String owner;
@@ -253,7 +241,7 @@ public final class SyncConfig {
     private Duration changeCheckInterval = Duration.ofMillis(250);
     private Duration pauseWaitTimeout = Duration.ofSeconds(30);
     private Duration stopTimeout = Duration.ofSeconds(2);
-    private RandomGenerator random = THREAD_LOCAL_RANDOM;
+    private RandomGenerator random = ConfigRules.THREAD_LOCAL_RANDOM;
 
     private Builder() {}
 
@@ -346,21 +334,15 @@ public final class SyncConfig {
      */
     public Builder backoff(Duration base, Duration max) {
       Duration b = between(base, "backoff base", Duration.ofMillis(1), ONE_DAY);
-      Duration m = between(max, "backoff max", Duration.ofMillis(1), ONE_DAY);
-      if (m.compareTo(b) < 0) {
-        throw new IllegalArgumentException("backoff max must not be below the base but was " + m + " < " + b);
-      }
+      this.backoffMax = ConfigRules.notBelow(between(max, "backoff max", Duration.ofMillis(1), ONE_DAY), b,
+          "backoff max must not be below the base");
       this.backoffBase = b;
-      this.backoffMax = m;
       return this;
     }
 
     /** @param jitter the jitter fraction, from 0 to below 1 (0.25 means ±25 %) */
     public Builder backoffJitter(double jitter) {
-      if (!(jitter >= 0 && jitter < 1)) {
-        throw new IllegalArgumentException("backoffJitter must be at least 0 and below 1 but was " + jitter);
-      }
-      this.backoffJitter = jitter;
+      this.backoffJitter = ConfigRules.fraction(jitter, "backoffJitter");
       return this;
     }
 
@@ -378,11 +360,8 @@ public final class SyncConfig {
 
     /** @param interval the cross-process change check, 0 (off) or from 10 ms to 1 min */
     public Builder changeCheckInterval(Duration interval) {
-      Objects.requireNonNull(interval, "changeCheckInterval must not be null");
-      if (!interval.isZero()) {
-        between(interval, "changeCheckInterval", Duration.ofMillis(10), Duration.ofMinutes(1));
-      }
-      this.changeCheckInterval = interval;
+      this.changeCheckInterval =
+          ConfigRules.zeroOrBetween(interval, "changeCheckInterval", Duration.ofMillis(10), Duration.ofMinutes(1));
       return this;
     }
 
@@ -415,39 +394,6 @@ public final class SyncConfig {
             "quietWindow must not exceed maxDelay but was " + quietWindow + " > " + maxDelay);
       }
       return new SyncConfig(this);
-    }
-
-    private static Duration between(Duration d, String name, Duration min, Duration max) {
-      Objects.requireNonNull(d, name + " must not be null");
-      if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-        throw new IllegalArgumentException(name + " must be between " + human(min) + " and " + human(max)
-            + " but was " + human(d));
-      }
-      return d;
-    }
-
-    private static int between(int v, String name, int min, int max) {
-      if (v < min || v > max) {
-        throw new IllegalArgumentException(name + " must be between " + min + " and " + max + " but was " + v);
-      }
-      return v;
-    }
-
-    private static String human(Duration d) {
-      if (d.isZero()) {
-        return "0";
-      }
-      if (d.toMillis() < 1_000 || d.toMillis() % 1_000 != 0) {
-        return d.toNanos() % 1_000_000 == 0 ? d.toMillis() + " ms" : d.toNanos() + " ns";
-      }
-      long s = d.toSeconds();
-      if (s % 86_400 == 0) {
-        return s / 86_400 + (s == 86_400 ? " day" : " days");
-      }
-      if (s % 60 == 0) {
-        return s / 60 + " min";
-      }
-      return s + " s";
     }
   }
 }

@@ -213,7 +213,10 @@ public final class SyncManager implements AutoCloseable {
 
   /**
    * Runs a cycle as soon as possible, even during a backoff (an explicit request; a pause still
-   * skips it), and completes with its result. Before {@link #start()} it runs the cycle on the
+   * skips it), and completes with its result. Only a server's {@code Retry-After} from the last
+   * failure is honoured: until it has passed the future completes at once with {@link
+   * CycleResult.Outcome#BACKING_OFF} (and its {@code backoffUntil}), nothing is sent, and the
+   * scheduled retry stays as it was. Before {@link #start()} it runs the cycle on the
    * calling thread ({@link #runOnce()}) and returns a completed future; after {@link #stop()} the
    * future holds {@link CycleResult.Outcome#STOPPED}.
    */

@@ -52,9 +52,21 @@ public final class Rig implements AutoCloseable {
 
   /** A rig whose clock starts {@code startAt} after the usual epoch (to reopen a file "later"). */
   public static Rig open(Path dir, Consumer<SyncConfig.Builder> tweak, MutationApplier applier, Duration startAt) {
+    return open(dir, tweak, applier, startAt, s -> {});
+  }
+
+  /** A rig whose store settings {@code storeTweak} changes. */
+  public static Rig open(Path dir, Consumer<SyncConfig.Builder> tweak, Consumer<StoreConfig.Builder> storeTweak) {
+    return open(dir, tweak, new DocumentApplier(), Duration.ZERO, storeTweak);
+  }
+
+  private static Rig open(Path dir, Consumer<SyncConfig.Builder> tweak, MutationApplier applier, Duration startAt,
+      Consumer<StoreConfig.Builder> storeTweak) {
     ManualScheduler scheduler = new ManualScheduler();
     scheduler.advance(startAt);
-    SyncStore store = SyncStore.open(dir.resolve("replica.db"), StoreConfig.builder().clock(scheduler.clock()).build());
+    StoreConfig.Builder storeConfig = StoreConfig.builder().clock(scheduler.clock());
+    storeTweak.accept(storeConfig);
+    SyncStore store = SyncStore.open(dir.resolve("replica.db"), storeConfig.build());
     SyncConfig.Builder b = testConfig();
     tweak.accept(b);
     Rig rig = new Rig(scheduler, store, new FakeServer(), b.build(), applier);

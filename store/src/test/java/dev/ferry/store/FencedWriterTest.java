@@ -156,6 +156,33 @@ class FencedWriterTest {
     assertEquals(new ErrorEntry(2003L, "transport_failed", "refused 3"), errors.get(9));
   }
 
+  @Test
+  void totals_atLongMax_saturateInsteadOfOverflowing() {
+    long a = record(store, note("a", "{}"));
+    long echoed = record(store, note("b", "{}"));
+    FencedWriter w = store.fenced(Fixtures.lease(store), new DocumentApplier());
+    w.recordCycle(new CycleRecord("healthy", "success", 1, false, 0, null, null, null, null, 1000L, null));
+    store.jdbi().useHandle(h -> h.execute("UPDATE ferry_targets SET total_pushed = ?, total_pulled = ?,"
+        + " total_applied = ?, total_failures = ? WHERE target = ?", Long.MAX_VALUE, Long.MAX_VALUE - 1,
+        Long.MAX_VALUE, Long.MAX_VALUE, TARGET));
+
+    w.ack(List.of(new Ack(a, 7)));
+    w.applyPage(List.of(Fixtures.remote(1, "x", "{}"), Fixtures.remote(2, "y", "{}"),
+        Fixtures.own(store, 3, echoed, "b", "{}")), 3);
+    w.recordCycle(new CycleRecord("backoff", "failure", 1, true, 1, 5000L, "transport_failed", "down", "down", null,
+        null));
+
+    TargetState s = store.targets().state(TARGET);
+    assertEquals(Long.MAX_VALUE, s.totalPushed(), "ack and own echo");
+    assertEquals(Long.MAX_VALUE, s.totalPulled());
+    assertEquals(Long.MAX_VALUE, s.totalApplied());
+    assertEquals(Long.MAX_VALUE, s.totalFailures());
+    long integers = store.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM ferry_targets WHERE"
+        + " typeof(total_pushed) = 'integer' AND typeof(total_pulled) = 'integer' AND typeof(total_applied) = 'integer'"
+        + " AND typeof(total_failures) = 'integer'").mapTo(Long.class).one());
+    assertEquals(1, integers, "still integers, not turned into floating point by an overflow");
+  }
+
   private void assertAllRefused(FencedWriter w, long pending, long quarantined, String why) {
     String before = Snapshot.of(store);
     List<Consumer<FencedWriter>> writes = List.of(

@@ -63,6 +63,8 @@ final class CycleOutcomes {
   private volatile boolean backoffActive;
   private volatile long backoffUntilNanos;
   private volatile boolean longPollReady;
+  private volatile boolean retryAfterActive;
+  private volatile long retryAfterUntilNanos;
 
   CycleOutcomes(SyncStore store, SyncConfig config, LeaseKeeper keeper, StatusTracker tracker, Backoff backoff,
       Scheduler scheduler) {
@@ -102,6 +104,14 @@ final class CycleOutcomes {
     return backoffUntilNanos;
   }
 
+  /**
+   * Whether the server's {@code Retry-After} of the last failure has not passed at {@code nowNanos}:
+   * even an explicit cycle waits for it, since the server asked explicitly.
+   */
+  boolean serverAsksToWait(long nowNanos) {
+    return retryAfterActive && nowNanos - retryAfterUntilNanos < 0;
+  }
+
   boolean longPollReady() {
     return longPollReady;
   }
@@ -136,6 +146,7 @@ final class CycleOutcomes {
       lastSuccessRecordedNanos = nowNanos;
     }
     backoffActive = false;
+    retryAfterActive = false;
     longPollReady = true;
     long latest = Math.max(pushed.serverLatestSeq(), pulled.serverLatestSeq());
     tracker.update(s -> s.withSuccess(now).withPhase(Phase.HEALTHY, finalCode, finalMessage).withServerLatest(latest)
@@ -153,8 +164,14 @@ final class CycleOutcomes {
         : Phase.PUSH_FAILED;
     long now = clock.millis();
     long until = now + delay.toMillis();
-    backoffUntilNanos = scheduler.nanoTime() + delay.toNanos();
+    long nowNanos = scheduler.nanoTime();
+    backoffUntilNanos = nowNanos + delay.toNanos();
     backoffActive = true;
+    Duration retryAfter = f.retryAfter();
+    if (retryAfter != null) {
+      retryAfterUntilNanos = nowNanos + retryAfter.toNanos();
+    }
+    retryAfterActive = retryAfter != null;
     longPollReady = false;
     String message = f.message();
     FencedWriter writer = keeper.view().mine() ? keeper.writer() : null;

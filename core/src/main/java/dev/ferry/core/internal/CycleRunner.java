@@ -105,7 +105,8 @@ public final class CycleRunner {
   /**
    * Runs one cycle.
    *
-   * @param force run even while backing off (an explicit {@code syncNow})
+   * @param force run even while backing off (an explicit {@code syncNow}), unless the server's {@code
+   *     Retry-After} has not passed
    * @param pullWanted whether to pull; false when the loop's outstanding long-poll covers it
    * @param lastRead runs once the cycle will not read the outbox again
    */
@@ -123,7 +124,7 @@ public final class CycleRunner {
       if (!reasons.isEmpty()) {
         return outcomes.paused(reasons, t0, pushed, pulled);
       }
-      if (!force && inBackoff(t0)) {
+      if (inBackoff(t0) && (!force || outcomes.serverAsksToWait(t0))) {
         return outcomes.interrupted(Outcome.BACKING_OFF, t0, pushed, pulled);
       }
       LeaseKeeper.View lease = keeper.ensure();

@@ -2,6 +2,7 @@ package dev.ferry.core.internal;
 
 import dev.ferry.core.ReasonCode;
 import dev.ferry.store.ApplyFailedException;
+import dev.ferry.store.StoreBusyException;
 import dev.ferry.store.StoreException;
 import dev.ferry.transport.TransportException;
 import java.time.Duration;
@@ -14,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param message human text, without secrets (transport messages never contain tokens)
  * @param retryAfter the server's {@code Retry-After}, a floor for the backoff; null when none
  * @param atMaximum whether the retry waits the maximum backoff at once ({@code auth_required})
- * @param unexpected whether it was not a classified sync failure (phase {@code backoff})
+ * @param unexpected whether it was not a classified sync failure (phase {@code backoff}, logged with
+ *     its stack); a busy database is classified: transient, phase by stage
  */
 public record Failure(
     ReasonCode code, String message, @Nullable Duration retryAfter, boolean atMaximum, boolean unexpected) {
@@ -28,6 +30,12 @@ public record Failure(
       Throwable cause = a.getCause();
       return new Failure(ReasonCode.INTERNAL_ERROR, "the applier failed at server seq " + a.serverSeq() + ": "
           + (cause == null ? a.getMessage() : cause.toString()), null, false, true);
+    }
+    if (e instanceof StoreBusyException b) {
+      // Another connection or process held the write lock through the store's bounded retries:
+      // transient, like a server that is briefly unavailable, and no bug to print a stack for.
+      return new Failure(ReasonCode.INTERNAL_ERROR, "the database file was busy;"
+          + " retrying after the backoff: " + b.getMessage(), null, false, false);
     }
     if (e instanceof StoreException s) {
       return new Failure(ReasonCode.INTERNAL_ERROR, "store " + s.kind().name().toLowerCase(java.util.Locale.ROOT)

@@ -174,8 +174,10 @@ public final class SyncLoop {
       for (CompletableFuture<CycleResult> f : forced) {
         f.complete(r);
       }
-      // A failure's retry runs when its backoff ends; any other outcome waits for a new trigger.
-      deferred = r.outcome() == CycleResult.Outcome.FAILED;
+      // A failure's retry runs when its backoff ends; so does one an explicit cycle could not
+      // replace (the server's Retry-After held it back); any other outcome waits for a new trigger.
+      deferred = r.outcome() == CycleResult.Outcome.FAILED
+          || (deferred || due) && r.outcome() == CycleResult.Outcome.BACKING_OFF;
       nextPollAt = scheduler.nanoTime() + pollNanos;
     } else if (due) {
       // Whatever came due during a backoff runs once the backoff ends (notifies stay in the debouncer).

@@ -19,6 +19,9 @@ import dev.ferry.store.TargetState;
 import dev.ferry.transport.TransportException;
 import dev.ferry.transport.TransportException.Kind;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
@@ -126,6 +129,36 @@ class CycleRunnerFailureTest {
   }
 
   @Test
+  void explicitCycle_duringAServersRetryAfter_waitsForIt() {
+    rig = Rig.open(dir);
+    rig.server.failNextPulls(new TransportException(Kind.RATE_LIMITED, "429", 429, "rate_limited",
+        Duration.ofSeconds(90), null));
+    rig.cycle();
+    int pulls = rig.server.pullCalls();
+    CycleResult r = rig.cycle();
+    assertEquals(Outcome.BACKING_OFF, r.outcome(), "the server asked explicitly");
+    assertEquals(now().plusSeconds(90), r.backoffUntil());
+    assertEquals(pulls, rig.server.pullCalls(), "nothing sent");
+    rig.scheduler.advance(Duration.ofSeconds(90));
+    assertEquals(Outcome.SUCCESS, rig.cycle().outcome());
+  }
+
+  @Test
+  void explicitCycle_afterTheRetryAfterButDuringTheLocalBackoff_runs() {
+    rig = Rig.open(dir);
+    for (int i = 0; i < 3; i++) {
+      rig.server.failNextPulls(FakeServer.failure(Kind.UNAVAILABLE));
+      rig.cycle();
+    }
+    rig.server.failNextPulls(new TransportException(Kind.UNAVAILABLE, "503", 503, "unavailable",
+        Duration.ofSeconds(1), null));
+    assertEquals(now().plusSeconds(8), rig.cycle().backoffUntil(), "the local backoff is longer");
+    rig.scheduler.advance(Duration.ofSeconds(1));
+    assertEquals(Outcome.BACKING_OFF, rig.triggered().outcome(), "a trigger waits for the local backoff");
+    assertEquals(Outcome.SUCCESS, rig.cycle().outcome(), "an explicit cycle only for the server's Retry-After");
+  }
+
+  @Test
   void failure_isPersisted_soARestartedManagerResumesItsBackoff() {
     rig = Rig.open(dir);
     for (int i = 0; i < 3; i++) {
@@ -152,6 +185,29 @@ class CycleRunnerFailureTest {
     assertEquals(1, restarted.server.pullCalls(), "the deferred cycle ran when the backoff ended");
     assertEquals(0, restarted.status().consecutiveFailures());
     restarted.close();
+  }
+
+  @Test
+  void failures_atIntegerAndLongMax_saturateAndKeepRetryingAtTheMaximum() {
+    rig = Rig.open(dir);
+    rig.cycle();
+    rig.store.jdbi().useHandle(h -> h.execute("UPDATE ferry_targets SET consecutive_failures = ?, total_failures = ?,"
+        + " backoff_until = NULL", Integer.MAX_VALUE - 1, Long.MAX_VALUE - 1));
+    Rig restarted = reopen();
+    rig = restarted;
+    assertEquals(Integer.MAX_VALUE - 1, rig.status().consecutiveFailures(), "resumed from the file");
+    for (int i = 0; i < 3; i++) {
+      rig.server.failNextPulls(FakeServer.failure(Kind.UNAVAILABLE));
+      CycleResult r = rig.cycle();
+      assertEquals(Phase.BACKOFF, r.phase(), "past the ceiling");
+      assertEquals(now().plusSeconds(300), r.backoffUntil(), "the 5 min maximum, no overflow into a negative delay");
+    }
+    SyncStatus s = rig.status();
+    assertEquals(Integer.MAX_VALUE, s.consecutiveFailures());
+    assertEquals(Long.MAX_VALUE, s.totalFailures());
+    assertEquals(Integer.MAX_VALUE, rig.store.targets().state("cloud").consecutiveFailures());
+    assertEquals(Outcome.SUCCESS, rig.cycle().outcome(), "retries never stop");
+    assertEquals(0, rig.status().consecutiveFailures());
   }
 
   private Rig reopen() {
@@ -213,6 +269,32 @@ class CycleRunnerFailureTest {
     CycleResult r = rig.cycle();
     assertEquals(ReasonCode.INTERNAL_ERROR, r.reasonCode());
     assertEquals(Outcome.SUCCESS, rig.cycle().outcome());
+  }
+
+  @Test
+  void storeBusy_throughEveryRetry_isATransientFailureWithAClearMessageAndBacksOff() throws Exception {
+    rig = Rig.open(dir, b -> {}, s -> s.busyTimeout(Duration.ofSeconds(1)).lockRetries(0));
+    rig.cycle();
+    rig.write("notes", "a", "{}");
+    CycleResult r;
+    try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("replica.db"));
+        Statement st = other.createStatement()) {
+      st.execute("BEGIN IMMEDIATE");
+      r = rig.cycle();
+      st.execute("ROLLBACK");
+    }
+    assertEquals(Outcome.FAILED, r.outcome());
+    assertEquals(Phase.PUSH_FAILED, r.phase(), "transient, not the unexpected-crash phase");
+    assertEquals(ReasonCode.INTERNAL_ERROR, r.reasonCode());
+    assertTrue(r.reasonMessage().startsWith("the database file was busy; retrying after the backoff: "),
+        r.reasonMessage());
+    assertEquals(now().plusSeconds(1), r.backoffUntil(), "the first step of the backoff");
+    assertEquals(1, rig.pending(), "pushed but not acked: pushed again next time");
+
+    rig.scheduler.advance(Duration.ofSeconds(1));
+    assertEquals(Outcome.SUCCESS, rig.triggered().outcome());
+    assertEquals(0, rig.pending());
+    assertEquals(1, rig.server.log().size(), "the re-push was a duplicate");
   }
 
   @Test

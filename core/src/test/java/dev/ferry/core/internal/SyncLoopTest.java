@@ -160,6 +160,25 @@ class SyncLoopTest {
   }
 
   @Test
+  void syncNow_duringTheServersRetryAfter_answersBackingOffAndKeepsTheScheduledRetry() {
+    open();
+    rig.server.failNextPulls(new dev.ferry.transport.TransportException(Kind.RATE_LIMITED, "429", 429,
+        "rate_limited", Duration.ofSeconds(30), null));
+    loop.kick();
+    long retryAt = loop.step();
+    assertEquals(30_000 * MS, retryAt - now());
+    CompletableFuture<CycleResult> f = new CompletableFuture<>();
+    loop.request(f);
+    assertEquals(retryAt, loop.step(), "the retry stays scheduled");
+    assertEquals(CycleResult.Outcome.BACKING_OFF, f.join().outcome());
+    int pulls = rig.server.pullCalls();
+    rig.scheduler.advanceTo(retryAt);
+    loop.step();
+    assertEquals(pulls + 1, rig.server.pullCalls(), "retried when the Retry-After ended");
+    assertEquals(Phase.HEALTHY, rig.status().phase());
+  }
+
+  @Test
   void paused_notifiesRunNoCycleWorkAndTheLoopDoesNotSpin() {
     open();
     rig.store.targets().addPauseReason("cloud", "user");

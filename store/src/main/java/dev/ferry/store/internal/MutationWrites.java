@@ -23,8 +23,9 @@ public final class MutationWrites {
   private static final String QUARANTINE =
       "UPDATE ferry_mutations SET state = 'quarantined', error_code = ?1, last_error = ?2"
           + " WHERE seq = ?3 AND state = 'pending' AND target = ?4";
+  /** The attempt count saturates at {@code Integer.MAX_VALUE}, the largest a row maps to. */
   private static final String NOTE_RETRY =
-      "UPDATE ferry_mutations SET attempts = attempts + 1, last_error = ?1"
+      "UPDATE ferry_mutations SET attempts = min(attempts, 2147483646) + 1, last_error = ?1"
           + " WHERE seq = ?2 AND state = 'pending' AND target = ?3";
   private static final String REQUEUE =
       "UPDATE ferry_mutations SET state = 'pending', attempts = 0, error_code = NULL, last_error = NULL"

@@ -18,8 +18,9 @@ import java.util.Map;
  */
 final class OwnEchoes {
 
+  /** Saturates at {@code Long.MAX_VALUE}: SQLite would turn an overflowing sum into a float. */
   private static final String COUNT_PUSHED =
-      "UPDATE ferry_targets SET total_pushed = total_pushed + 1 WHERE target = ?";
+      "UPDATE ferry_targets SET total_pushed = min(total_pushed, 9223372036854775806) + 1 WHERE target = ?";
 
   private OwnEchoes() {}
 

@@ -28,11 +28,14 @@ public final class PageApplier {
   private static final String TARGET_ROW =
       "SELECT last_pulled_seq, applier_id FROM ferry_targets WHERE target = ?";
   private static final String BIND_APPLIER = "UPDATE ferry_targets SET applier_id = ? WHERE target = ?";
+  /** Totals saturate at {@code Long.MAX_VALUE}: SQLite would turn an overflowing sum into a float. */
   private static final String ADVANCE =
       "UPDATE ferry_targets SET last_pulled_seq = ?1, server_latest_seq = max(?2, ?1),"
-          + " total_pulled = total_pulled + ?3, total_applied = total_applied + ?4 WHERE target = ?5";
+          + " total_pulled = min(total_pulled, 9223372036854775807 - ?3) + ?3,"
+          + " total_applied = min(total_applied, 9223372036854775807 - ?4) + ?4 WHERE target = ?5";
   private static final String COUNT_APPLIED =
-      "UPDATE ferry_targets SET total_applied = total_applied + ?1 WHERE target = ?2";
+      "UPDATE ferry_targets SET total_applied = min(total_applied, 9223372036854775807 - ?1) + ?1"
+          + " WHERE target = ?2";
 
   private static final Logger LOG = LoggerFactory.getLogger(PageApplier.class);
   private static final String RELEASE_SAVEPOINT = "ferry_release";

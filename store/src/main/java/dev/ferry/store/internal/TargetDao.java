@@ -30,7 +30,9 @@ public interface TargetDao {
   @SqlQuery("SELECT * FROM ferry_targets WHERE target = :target")
   Optional<TargetState> state(@Bind("target") String target);
 
-  @SqlUpdate("UPDATE ferry_targets SET total_pushed = total_pushed + :n WHERE target = :target")
+  // Totals saturate at Long.MAX_VALUE: SQLite would turn an overflowing sum into a float.
+  @SqlUpdate("UPDATE ferry_targets SET total_pushed = min(total_pushed, 9223372036854775807 - :n) + :n"
+      + " WHERE target = :target")
   void addPushed(@Bind("target") String target, @Bind("n") long acked);
 
   @SqlUpdate("UPDATE ferry_targets SET enrollment = :mode WHERE target = :target")
@@ -58,7 +60,8 @@ public interface TargetDao {
   void bindApplier(@Bind("target") String target, @Bind("id") String applierId);
 
   @SqlUpdate("UPDATE ferry_targets SET phase = :phase, last_outcome = :outcome, last_duration_ms = :durationMs,"
-      + " total_failures = total_failures + :failed, consecutive_failures = :consecutiveFailures,"
+      + " total_failures = min(total_failures, 9223372036854775807 - :failed) + :failed,"
+      + " consecutive_failures = :consecutiveFailures,"
       + " backoff_until = :backoffUntil, reason_code = :reasonCode, reason_message = :reasonMessage,"
       + " last_error = :lastError, last_sync_at = coalesce(:lastSyncAt, last_sync_at)"
       + " WHERE target = :target")
