@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * pull waiting on the server so remote writes arrive within milliseconds while the sync thread
  * stays free to push; a timer thread renews the lease every TTL/3 (also during long cycles and
  * while paused) and checks the file for other processes' writes; a listener thread exists while
- * there are listeners and changes to deliver. Idle, all of them are parked. The applier runs on the
- * sync thread or, for a long-poll page that arrives while no cycle runs, on the long-poll thread;
+ * there are listeners and changes to deliver; while a push of several batches runs, an ack thread
+ * writes one batch's acks while the next batch is sent (it exits when idle). Idle, all of them are
+ * parked. The applier runs on the sync thread, on the ack thread (a held-back remote write that an
+ * ack frees) or, for a long-poll page that arrives while no cycle runs, on the long-poll thread;
  * never on two threads at once.
  *
  * <p><b>Owning.</b> The manager does not close the store or the transport; close them after the

@@ -70,7 +70,10 @@ public final class FencedWriter {
       if (acked > 0) {
         targets.addPushed(fence.target(), acked);
         Protection.discardBeaten(tx, fence.target(), seqs);
-        pages.release(tx, fence.target(), MutationWrites.keysOf(tx, fence.target(), seqs));
+        // Most acks find no shadow at all; then the keys need not be read.
+        if (Protection.anyShadow(tx, fence.target())) {
+          pages.release(tx, fence.target(), MutationWrites.keysOf(tx, fence.target(), seqs));
+        }
       }
       return acked;
     });

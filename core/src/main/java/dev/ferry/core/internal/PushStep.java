@@ -36,7 +36,13 @@ import org.slf4j.LoggerFactory;
  *
  * The step stops at the highest seq recorded when it began: later rows belong to the follow-up
  * cycle their notify schedules, so a steady stream of writes cannot keep one cycle from pulling.
- * Not thread-safe: one cycle at a time.
+ *
+ * <p>A batch's answers are sorted on the sync thread (so a held-back project is known before the
+ * next batch is read), and its fenced writes run on the {@link AckLane} while the next batch is read
+ * and sent: the local writes and the round trip overlap. Writes stay in batch order, the step
+ * returns only after the last one finished, and a lost lease found by one ends the step as
+ * before. A batch sent while the previous batch's ack finds the lease lost stays pending and is
+ * answered {@code duplicate} when pushed again. Not thread-safe: one cycle at a time.
  */
 public final class PushStep {
 
@@ -83,6 +89,7 @@ public final class PushStep {
   private final String target;
   private final int batchSize;
   private final CallGuard calls;
+  private final AckLane lane;
 
   public PushStep(SyncStore store, SyncTransport transport, String target, int batchSize, CallGuard calls) {
     this.store = store;
@@ -90,6 +97,7 @@ public final class PushStep {
     this.target = target;
     this.batchSize = batchSize;
     this.calls = calls;
+    this.lane = new AckLane("ferry-ack-" + target);
   }
 
   /**
@@ -103,12 +111,28 @@ public final class PushStep {
    */
   public void run(FencedWriter writer, Runnable checkpoint, Runnable onSending, Runnable onLastRead,
       Outcome outcome) {
+    try {
+      batches(writer, checkpoint, onSending, onLastRead, outcome);
+    } catch (RuntimeException e) {
+      throw lane.settleAfter(e);
+    } catch (Error e) {
+      lane.settleAfter(new IllegalStateException(e));
+      throw e;
+    }
+    lane.await();
+  }
+
+  private void batches(FencedWriter writer, Runnable checkpoint, Runnable onSending, Runnable onLastRead,
+      Outcome outcome) {
     long ceiling = Long.MAX_VALUE;
     long after = 0;
     boolean announced = false;
     while (after < ceiling) {
       checkpoint.run();
       PendingBatch batch = store.outbox().pending(target, after, batchSize, outcome.heldBackProjects.keySet());
+      if (!batch.corrupt().isEmpty()) {
+        lane.await();
+      }
       for (CorruptRow c : batch.corrupt()) {
         if (writer.quarantine(c.seq(), CorruptRow.CODE, c.reason())) {
           outcome.quarantined++;
@@ -154,6 +178,7 @@ public final class PushStep {
       if (e.kind() != TransportException.Kind.TOO_LARGE && !overCount) {
         throw e;
       }
+      lane.await();
       if (batch.size() == 1) {
         long seq = batch.get(0).seq();
         LOG.warn("mutation {} of target {} is too large for the server even alone; quarantined", seq, target);
@@ -204,6 +229,12 @@ public final class PushStep {
         refused.add(r);
       }
     }
+    lane.submit(() -> write(writer, acks, refused, retry, outcome));
+  }
+
+  /** The fenced writes for one batch's answers; runs on the ack lane. */
+  private static void write(FencedWriter writer, List<Ack> acks, List<PushResult> refused,
+      Map<String, List<Long>> retry, Outcome outcome) {
     if (!acks.isEmpty()) {
       outcome.pushed += writer.ack(acks);
     }
