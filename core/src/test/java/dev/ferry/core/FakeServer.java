@@ -44,6 +44,7 @@ public final class FakeServer implements SyncTransport {
   private final AtomicInteger longPolls = new AtomicInteger();
   private volatile @Nullable Function<PushMutation, @Nullable PushResult> verdict;
   private volatile @Nullable Consumer<PushRequest> onPush;
+  private volatile @Nullable Runnable onLongPoll;
   private volatile int maxBatch = Integer.MAX_VALUE;
   private volatile int maxBatchCount = Integer.MAX_VALUE;
   private volatile boolean closed;
@@ -69,6 +70,11 @@ public final class FakeServer implements SyncTransport {
   /** Runs inside every push, before it is answered. */
   public void onPush(@Nullable Consumer<PushRequest> hook) {
     this.onPush = hook;
+  }
+
+  /** Runs at the start of every long-poll (a pull with a wait), before it is answered. */
+  public void onLongPoll(@Nullable Runnable hook) {
+    this.onLongPoll = hook;
   }
 
   /** Pushes with more mutations are refused with 413. */
@@ -167,6 +173,10 @@ public final class FakeServer implements SyncTransport {
     pullCalls.incrementAndGet();
     if (!wait.isZero()) {
       longPolls.incrementAndGet();
+      Runnable hook = onLongPoll;
+      if (hook != null) {
+        hook.run();
+      }
     }
     checkOpen();
     synchronized (this) {

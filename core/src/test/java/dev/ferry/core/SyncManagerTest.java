@@ -177,6 +177,62 @@ class SyncManagerTest {
   }
 
   @Test
+  void longPoll_anErrorThrownByTheTransport_isContainedAndTheLongPollThreadLivesOn() {
+    AtomicBoolean broken = new AtomicBoolean(true);
+    server.onLongPoll(() -> {
+      if (broken.getAndSet(false)) {
+        throw new AssertionError("a transport bug");
+      }
+    });
+    SyncManager m = manager(Rig.testConfig().longPollWait(Duration.ofSeconds(25)));
+    m.start();
+    Await.until("the failure contained", Duration.ofSeconds(10),
+        () -> m.status().reasonCode() == ReasonCode.INTERNAL_ERROR);
+    assertEquals(1, m.status().consecutiveFailures());
+    assertTrue(threadAlive("ferry-longpoll-cloud"));
+    scheduler.advance(Duration.ofSeconds(1));
+    Await.until("retried and long-polling again", Duration.ofSeconds(10), () -> server.longPolls() == 2);
+    server.appendRemote("r2", "notes", "note", "remote", "{}");
+    Await.until("applied from the long-poll", Duration.ofSeconds(10),
+        () -> store.documents().get("notes", "note", "remote").isPresent());
+  }
+
+  @Test
+  void longPoll_aStackOverflowInTheApplierOnTheLongPollThread_isContainedAndRetried() {
+    AtomicBoolean broken = new AtomicBoolean(true);
+    DocumentApplier documents = new DocumentApplier();
+    MutationApplier applier = new MutationApplier() {
+      @Override
+      public void apply(dev.ferry.store.ApplyContext context, dev.ferry.store.RemoteMutation mutation)
+          throws Exception {
+        if (broken.get()) {
+          throw new StackOverflowError("deep host recursion");
+        }
+        documents.apply(context, mutation);
+      }
+
+      @Override
+      public String id() {
+        return documents.id();
+      }
+    };
+    SyncManager m = SyncManager.create(store, server, applier,
+        Rig.testConfig().longPollWait(Duration.ofSeconds(25)).build(), scheduler.fork());
+    toClose.add(0, m);
+    m.start();
+    Await.until("long-poll parked", Duration.ofSeconds(10), () -> server.longPolls() == 1);
+    server.appendRemote("r2", "notes", "note", "remote", "{}");
+    Await.until("the failure contained", Duration.ofSeconds(10),
+        () -> m.status().reasonCode() == ReasonCode.INTERNAL_ERROR);
+    assertTrue(threadAlive("ferry-longpoll-cloud"));
+    broken.set(false);
+    scheduler.advance(Duration.ofSeconds(1));
+    Await.until("applied by the retry", Duration.ofSeconds(10),
+        () -> store.documents().get("notes", "note", "remote").isPresent());
+    Await.until("long-polling again", Duration.ofSeconds(10), () -> server.longPolls() >= 2);
+  }
+
+  @Test
   void stopForUpgrade_keepsAndRenewsTheLeaseAndResumeSyncsAtOnce() {
     SyncManager m = manager(Rig.testConfig().leaseTtl(Duration.ofSeconds(3)));
     m.start();

@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the loop's long-poll pulls on a thread of their own, one at a time, so the sync thread stays
@@ -28,8 +30,9 @@ public final class LongPoller {
    * @param page the page, or null when it failed
    * @param error the failure, or null
    */
-  public record Result(long since, @Nullable PullResponse page, @Nullable RuntimeException error) {}
+  public record Result(long since, @Nullable PullResponse page, @Nullable Throwable error) {}
 
+  private static final Logger LOG = LoggerFactory.getLogger(LongPoller.class);
   private static final long NONE = -1;
 
   private final SyncTransport transport;
@@ -90,13 +93,20 @@ public final class LongPoller {
         result = new Result(since, calls.call(() -> transport.pull(since, pageSize, wait)), null);
       } catch (CycleAbort stoppedBeforeTheCall) {
         return;
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
+        // An Error from the transport too: it becomes the loop's failure, and this thread lives on.
+        Crashes.rethrowIfFatal(e);
         result = new Result(since, null, e);
       }
       if (stopped) {
         return;
       }
-      deliver.accept(result);
+      try {
+        deliver.accept(result);
+      } catch (Throwable e) {
+        Crashes.rethrowIfFatal(e);
+        LOG.error("handling a long-poll result failed unexpectedly; long-polling goes on", e);
+      }
     }
   }
 }

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides when the sync thread runs a cycle, one {@link #step()} at a time, and what it waits for
@@ -35,6 +37,8 @@ import org.jspecify.annotations.Nullable;
  * or a test); the inputs are thread-safe.
  */
 public final class SyncLoop {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SyncLoop.class);
 
   /** No deadline: wait until woken. */
   public static final long NONE = Debouncer.NONE;
@@ -108,10 +112,15 @@ public final class SyncLoop {
     if (!stopping && gate.tryLock()) {
       try {
         handleLongPoll(result);
+      } catch (Throwable e) {
+        Crashes.rethrowIfFatal(e);
+        LOG.error("applying a long-poll page failed unexpectedly; a retry follows", e);
+        retryDue = true;
+        wake.run();
       } finally {
         gate.unlock();
+        longPollOutstanding.set(false);
       }
-      longPollOutstanding.set(false);
       armLongPoll();
       return;
     }
@@ -148,8 +157,8 @@ public final class SyncLoop {
         handleLongPoll(lp);
       } finally {
         gate.unlock();
+        longPollOutstanding.set(false);
       }
-      longPollOutstanding.set(false);
       // Re-armed before deciding on a cycle, so a cycle for local notifies can count on it.
       armLongPoll();
     }
@@ -170,7 +179,14 @@ public final class SyncLoop {
     boolean due = kicked || dirtyNow || pollNow || deferred;
     if (!forced.isEmpty() || (due && !inBackoff)) {
       boolean onlyNotified = forced.isEmpty() && !kicked && !pollNow && !deferred;
-      CycleResult r = runCycle(!forced.isEmpty(), !(onlyNotified && longPollOutstanding.get()));
+      CycleResult r;
+      try {
+        r = runCycle(!forced.isEmpty(), !(onlyNotified && longPollOutstanding.get()));
+      } catch (Throwable e) {
+        // The cycle contains everything but a fatal VM error; its callers must not wait forever.
+        forced.forEach(f -> f.completeExceptionally(e));
+        throw e;
+      }
       for (CompletableFuture<CycleResult> f : forced) {
         f.complete(r);
       }
@@ -216,7 +232,7 @@ public final class SyncLoop {
    * not pull.
    */
   private void handleLongPoll(LongPoller.Result lp) {
-    RuntimeException error = lp.error();
+    Throwable error = lp.error();
     if (error != null) {
       if (!stopping) {
         runner.longPollFailed(error);
