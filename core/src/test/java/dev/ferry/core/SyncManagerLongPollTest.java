@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.store.DocumentApplier;
 import dev.ferry.store.MutationApplier;
+import dev.ferry.transport.TransportException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -103,5 +104,61 @@ class SyncManagerLongPollTest extends ManagerFixture {
     Await.until("applied by the retry", Duration.ofSeconds(10),
         () -> store.documents().get("notes", "note", "remote").isPresent());
     Await.until("long-polling again", Duration.ofSeconds(10), () -> server.longPolls() >= 2);
+  }
+
+  @Test
+  void aServerAnsweringLongPollsAtOnce_isNotAskedAgainInATightLoop() {
+    server.longPollSupported(false);
+    SyncManager m = manager(longPolling().pollInterval(Duration.ofSeconds(30)));
+    m.start();
+    Await.until("the first long-poll", Duration.ofSeconds(10), () -> server.longPolls() == 1);
+    for (int i = 0; i < 5; i++) {
+      assertEquals(CycleResult.Outcome.SUCCESS, m.syncNow().join().outcome());
+    }
+    assertEquals(1, server.longPolls(), "held back instead of re-issued the moment it came back empty");
+    scheduler.advance(Duration.ofSeconds(1));
+    Await.until("the next one after a second", Duration.ofSeconds(10), () -> server.longPolls() == 2);
+    m.syncNow().join();
+    scheduler.advance(Duration.ofMillis(1_900));
+    m.syncNow().join();
+    assertEquals(2, server.longPolls(), "the hold-back grows");
+    scheduler.advance(Duration.ofMillis(100));
+    Await.until("after two seconds", Duration.ofSeconds(10), () -> server.longPolls() == 3);
+    for (int i = 0; i < 10; i++) {
+      scheduler.advance(Duration.ofSeconds(30));
+      int n = server.longPolls();
+      Await.until("long-poll " + (n + 1), Duration.ofSeconds(10), () -> server.longPolls() <= n + 1
+          && m.syncNow().join().outcome() == CycleResult.Outcome.SUCCESS);
+    }
+    assertTrue(server.longPolls() <= 13, "at most one per poll interval once the hold-back reached it: "
+        + server.longPolls());
+    assertEquals(0, m.status().consecutiveFailures(), "not a failure");
+    assertEquals(Phase.HEALTHY, m.status().phase());
+  }
+
+  @Test
+  void aLongPollRefusedWith429_waitsForItsRetryAfterWithoutCountingAFailure() {
+    AtomicBoolean full = new AtomicBoolean(true);
+    server.onLongPoll(() -> {
+      if (full.get()) {
+        throw new TransportException(TransportException.Kind.RATE_LIMITED, "429 too many long-polls", 429,
+            "too_many_long_polls", Duration.ofSeconds(5), null);
+      }
+    });
+    SyncManager m = manager(longPolling());
+    m.start();
+    Await.until("the first long-poll", Duration.ofSeconds(10), () -> server.longPolls() == 1);
+    for (int i = 0; i < 5; i++) {
+      assertEquals(CycleResult.Outcome.SUCCESS, m.syncNow().join().outcome(), "pushes and pulls go on");
+    }
+    assertEquals(1, server.longPolls(), "waits for the Retry-After");
+    assertEquals(0, m.status().consecutiveFailures());
+    assertEquals(Phase.HEALTHY, m.status().phase());
+    full.set(false);
+    scheduler.advance(Duration.ofSeconds(5));
+    Await.until("asked again after the Retry-After", Duration.ofSeconds(10), () -> server.longPolls() == 2);
+    server.appendRemote("r2", "notes", "note", "remote", "{}");
+    Await.until("long-polling works again", Duration.ofSeconds(10),
+        () -> store.documents().get("notes", "note", "remote").isPresent());
   }
 }
