@@ -44,6 +44,8 @@ public final class FakeServer implements SyncTransport {
   private final AtomicInteger longPolls = new AtomicInteger();
   private volatile @Nullable Function<PushMutation, @Nullable PushResult> verdict;
   private volatile @Nullable Consumer<PushRequest> onPush;
+  private volatile @Nullable Runnable onLongPoll;
+  private volatile boolean longPollSupported = true;
   private volatile int maxBatch = Integer.MAX_VALUE;
   private volatile int maxBatchCount = Integer.MAX_VALUE;
   private volatile boolean closed;
@@ -69,6 +71,16 @@ public final class FakeServer implements SyncTransport {
   /** Runs inside every push, before it is answered. */
   public void onPush(@Nullable Consumer<PushRequest> hook) {
     this.onPush = hook;
+  }
+
+  /** Runs at the start of every long-poll (a pull with a wait), before it is answered. */
+  public void onLongPoll(@Nullable Runnable hook) {
+    this.onLongPoll = hook;
+  }
+
+  /** false: a server without long-poll, answering every pull at once whatever its wait. */
+  public void longPollSupported(boolean supported) {
+    this.longPollSupported = supported;
   }
 
   /** Pushes with more mutations are refused with 413. */
@@ -167,6 +179,10 @@ public final class FakeServer implements SyncTransport {
     pullCalls.incrementAndGet();
     if (!wait.isZero()) {
       longPolls.incrementAndGet();
+      Runnable hook = onLongPoll;
+      if (hook != null) {
+        hook.run();
+      }
     }
     checkOpen();
     synchronized (this) {
@@ -175,7 +191,7 @@ public final class FakeServer implements SyncTransport {
         throw scripted;
       }
       long deadline = System.nanoTime() + wait.toNanos();
-      while (log.size() <= since && !wait.isZero()) {
+      while (log.size() <= since && !wait.isZero() && longPollSupported) {
         long left = deadline - System.nanoTime();
         if (left <= 0 || closed) {
           break;

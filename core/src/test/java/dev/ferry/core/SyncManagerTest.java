@@ -33,46 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * says) and the scripted server: lifecycle, stop during a cycle or a long-poll, upgrade pauses,
  * listeners, lease hand-over.
  */
-class SyncManagerTest {
-
-  @TempDir Path dir;
-  private final ManualScheduler scheduler = new ManualScheduler();
-  private final FakeServer server = new FakeServer();
-  private final List<AutoCloseable> toClose = new ArrayList<>();
-  private SyncStore store;
-
-  @BeforeEach
-  void open() {
-    store = openStore();
-  }
-
-  private SyncStore openStore() {
-    SyncStore s = SyncStore.open(dir.resolve("app.db"), StoreConfig.builder().clock(scheduler.clock()).build());
-    toClose.add(s);
-    return s;
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    // Managers were put first, stores in opening order after them.
-    for (AutoCloseable c : toClose) {
-      c.close();
-    }
-  }
-
-  private SyncManager manager(SyncConfig.Builder config) {
-    return manager(store, config);
-  }
-
-  private SyncManager manager(SyncStore s, SyncConfig.Builder config) {
-    SyncManager m = SyncManager.create(s, server, new DocumentApplier(), config.build(), scheduler.fork());
-    toClose.add(0, m);
-    return m;
-  }
-
-  private long write(SyncStore s, String key) {
-    return s.jdbi().inTransaction(h -> s.documents().put(h, MutationDraft.upsert("notes", "note", key, "{}")));
-  }
+class SyncManagerTest extends ManagerFixture {
 
   @Test
   void lifecycle_startIsIdempotent_stopIsSafeBeforeStartAndFinal() {
@@ -144,36 +105,6 @@ class SyncManagerTest {
     assertFalse(store.leases().current("cloud").orElseThrow().held());
     assertEquals(1, store.outbox().pendingCount("cloud"), "still pending, pushed again by the next run");
     assertEquals(0, store.targets().state("cloud").totalFailures(), "a stop is not a failure");
-  }
-
-  @Test
-  void stop_duringALongPoll_cancelsTheLongPoll() {
-    SyncManager m = manager(Rig.testConfig().longPollWait(Duration.ofSeconds(25)));
-    m.start();
-    Await.until("a long-poll waiting on the server", () -> server.longPolls() == 1);
-    assertTrue(threadAlive("ferry-longpoll-cloud"));
-    m.stop();
-    assertFalse(threadAlive("ferry-longpoll-cloud"), "stop did not wait out the 25 s long-poll");
-    assertFalse(threadAlive("ferry-sync-cloud"));
-  }
-
-  @Test
-  void longPoll_deliversRemoteWritesWhileTheSyncThreadStaysFreeToPush() {
-    SyncManager m = manager(Rig.testConfig().longPollWait(Duration.ofSeconds(25)));
-    m.start();
-    Await.until("long-poll parked", () -> server.longPolls() == 1);
-    server.appendRemote("r2", "notes", "note", "remote", "{\"v\":1}");
-    Await.until("applied from the long-poll", () -> store.documents().get("notes", "note", "remote").isPresent());
-    Await.until("long-poll re-armed", () -> server.longPolls() == 2);
-
-    int pullsBefore = server.pullCalls();
-    write(store, "local");
-    m.notifyDirty();
-    Await.until("pushed while the long-poll waits", () -> server.log().size() == 2);
-    Await.until("own echo consumed", () -> store.targets().state("cloud").lastPulledSeq() == 2);
-    Await.until("healthy again", () -> m.status().phase() == Phase.HEALTHY);
-    assertTrue(server.pullCalls() - pullsBefore <= 1,
-        "the push cycle did not pull: the outstanding long-poll brings the echo");
   }
 
   @Test
@@ -273,7 +204,7 @@ class SyncManagerTest {
     SyncManager a = manager(Rig.testConfig().owner("holder-a").changeCheckInterval(Duration.ofMillis(250)));
     a.start();
     Await.until("a holds", () -> a.status().leaseHeldByMe());
-    SyncStore storeB = openStore();
+    SyncStore storeB = newStore();
     SyncManager b = manager(storeB, Rig.testConfig().owner("waiter-b").changeCheckInterval(Duration.ofMillis(250)));
     b.start();
     Await.until("b waits", () -> b.status().reasonCode() == ReasonCode.LEASE_HELD_ELSEWHERE);
@@ -359,9 +290,5 @@ class SyncManagerTest {
     assertEquals(0, server.pullCalls());
     MutationApplier unused = (c, m) -> {};
     assertTrue(unused.id().length() > 0);
-  }
-
-  private static boolean threadAlive(String name) {
-    return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
   }
 }

@@ -63,12 +63,15 @@ public final class ChangeWatcher {
     }
   }
 
-  /** One check. */
+  /** One check; the next one is scheduled whatever this one threw. */
   void tick() {
     try {
       check();
     } catch (RuntimeException e) {
       LOG.warn("checking target {} for other processes' writes failed: {}", target, e.toString());
+    } catch (Throwable e) {
+      Crashes.rethrowIfFatal(e);
+      LOG.error("checking target {} for other processes' writes failed unexpectedly; the checks go on", target, e);
     } finally {
       synchronized (this) {
         if (running) {

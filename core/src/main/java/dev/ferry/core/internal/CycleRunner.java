@@ -176,9 +176,8 @@ public final class CycleRunner {
         return outcomes.interrupted(Outcome.STOPPED, t0, pushed, pulled);
       }
       return outcomes.fail(stage, e, t0, pushed, pulled);
-    } catch (VirtualMachineError e) {
-      throw e;
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
+      Crashes.rethrowIfFatal(e);
       return outcomes.fail(stage, e, t0, pushed, pulled);
     }
   }
@@ -211,16 +210,15 @@ public final class CycleRunner {
     } catch (LeaseLostException e) {
       outcomes.leaseLost(e.getMessage(), t0, new PushStep.Outcome(), pulled);
       return LongPollApplied.DROPPED;
-    } catch (VirtualMachineError e) {
-      throw e;
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
+      Crashes.rethrowIfFatal(e);
       outcomes.fail(Stage.PULL, e, t0, new PushStep.Outcome(), pulled);
       return LongPollApplied.FAILED;
     }
   }
 
   /** The long-poll itself failed (not cancelled by a stop): a pull failure with its backoff. */
-  public void longPollFailed(RuntimeException e) {
+  public void longPollFailed(Throwable e) {
     outcomes.fail(Stage.PULL, e, scheduler.nanoTime(), new PushStep.Outcome(), new PullStep.Outcome());
   }
 

@@ -62,8 +62,8 @@ public final class Engine {
     workerRef[0] = worker;
     if (config.longPoll()) {
       this.longPoller = new LongPoller(transport, config.pullPageSize(), config.longPollWait(), loop::deliver,
-          "ferry-longpoll-" + target);
-      loop.longPoller(longPoller);
+          scheduler::nanoTime, "ferry-longpoll-" + target);
+      loop.longPoller(longPoller, new LongPollPacing(config.longPollWait(), config.pollInterval()));
     } else {
       this.longPoller = null;
     }

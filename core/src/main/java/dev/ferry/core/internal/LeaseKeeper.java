@@ -223,23 +223,28 @@ public final class LeaseKeeper {
     }
   }
 
-  /** One renewal or take-over attempt, then the next one scheduled. */
+  /**
+   * One renewal or take-over attempt, then the next one scheduled whatever happened: a timer that
+   * stopped rescheduling would let the lease lapse.
+   */
   void tick() {
-    View before = view;
-    View after = before;
-    long next;
+    // E.g. the database stayed busy: try again soon, well before the lease could lapse.
+    long next = Math.min(renewNanos, RETRY_AFTER_FAILURE_NANOS);
     try {
-      after = acquire();
-      report(before, after);
+      View before = view;
+      View after = acquire();
       next = nextDelayNanos(after);
+      report(before, after);
     } catch (RuntimeException e) {
-      // E.g. the database stayed busy: try again soon, well before the lease could lapse.
       LOG.warn("renewing the lease of target {} failed, will retry: {}", target, e.toString());
-      next = Math.min(renewNanos, RETRY_AFTER_FAILURE_NANOS);
-    }
-    synchronized (lock) {
-      if (timerOn) {
-        timer = scheduler.schedule(this::tick, next);
+    } catch (Throwable e) {
+      Crashes.rethrowIfFatal(e);
+      LOG.error("the lease timer of target {} failed unexpectedly; it goes on", target, e);
+    } finally {
+      synchronized (lock) {
+        if (timerOn) {
+          timer = scheduler.schedule(this::tick, next);
+        }
       }
     }
   }

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Calls the {@link SyncListener}s, one change at a time and in order, on one daemon thread that
  * exists only while there are listeners and changes to deliver. The full status is assembled on
  * that thread (it reads the store), so neither the sync loop nor a lock holder waits for it. A
- * listener that throws is logged and keeps its place. Thread-safe.
+ * listener that throws (an {@code Error} too, short of a VM error) is logged and keeps its place.
+ * Thread-safe.
  */
 public final class ListenerDispatcher {
 
@@ -65,14 +66,17 @@ public final class ListenerDispatcher {
     SyncStatus status;
     try {
       status = assemble.apply(state);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      Crashes.rethrowIfFatal(e);
       LOG.warn("cannot read the status for sync listeners: {}", e.toString());
       return;
     }
     for (SyncListener l : listeners) {
       try {
         l.onStatusChanged(status);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
+        // An Error too: it must not cost the other listeners this change.
+        Crashes.rethrowIfFatal(e);
         LOG.warn("sync listener {} failed", l, e);
       }
     }

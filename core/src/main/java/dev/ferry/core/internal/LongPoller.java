@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the loop's long-poll pulls on a thread of their own, one at a time, so the sync thread stays
@@ -27,22 +30,28 @@ public final class LongPoller {
    * @param since the cursor it was issued at
    * @param page the page, or null when it failed
    * @param error the failure, or null
+   * @param elapsedNanos how long the call took, in the loop's scheduler time
    */
-  public record Result(long since, @Nullable PullResponse page, @Nullable RuntimeException error) {}
+  public record Result(long since, @Nullable PullResponse page, @Nullable Throwable error, long elapsedNanos) {}
 
+  private static final Logger LOG = LoggerFactory.getLogger(LongPoller.class);
   private static final long NONE = -1;
 
   private final SyncTransport transport;
   private final int pageSize;
   private final Duration wait;
   private final Consumer<Result> deliver;
+  private final LongSupplier ticker;
   private final AtomicLong requested = new AtomicLong(NONE);
   private final Thread thread;
   private final CallGuard calls = new CallGuard();
   private volatile boolean stopped;
 
-  public LongPoller(SyncTransport transport, int pageSize, Duration wait, Consumer<Result> deliver, String name) {
+  /** @param ticker the loop's scheduler time, to tell a held long-poll from one answered at once */
+  public LongPoller(SyncTransport transport, int pageSize, Duration wait, Consumer<Result> deliver, LongSupplier ticker,
+      String name) {
     this.transport = transport;
+    this.ticker = ticker;
     this.pageSize = pageSize;
     this.wait = wait;
     this.deliver = deliver;
@@ -86,17 +95,26 @@ public final class LongPoller {
         continue;
       }
       Result result;
+      long t0 = ticker.getAsLong();
       try {
-        result = new Result(since, calls.call(() -> transport.pull(since, pageSize, wait)), null);
+        PullResponse page = calls.call(() -> transport.pull(since, pageSize, wait));
+        result = new Result(since, page, null, ticker.getAsLong() - t0);
       } catch (CycleAbort stoppedBeforeTheCall) {
         return;
-      } catch (RuntimeException e) {
-        result = new Result(since, null, e);
+      } catch (Throwable e) {
+        // An Error from the transport too: it becomes the loop's failure, and this thread lives on.
+        Crashes.rethrowIfFatal(e);
+        result = new Result(since, null, e, ticker.getAsLong() - t0);
       }
       if (stopped) {
         return;
       }
-      deliver.accept(result);
+      try {
+        deliver.accept(result);
+      } catch (Throwable e) {
+        Crashes.rethrowIfFatal(e);
+        LOG.error("handling a long-poll result failed unexpectedly; long-polling goes on", e);
+      }
     }
   }
 }

@@ -2,6 +2,8 @@ package dev.ferry.core.internal;
 
 import dev.ferry.core.CycleResult;
 import dev.ferry.core.Phase;
+import dev.ferry.transport.TransportException;
+import dev.ferry.transport.wire.PullResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides when the sync thread runs a cycle, one {@link #step()} at a time, and what it waits for
@@ -36,6 +40,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SyncLoop {
 
+  private static final Logger LOG = LoggerFactory.getLogger(SyncLoop.class);
+
   /** No deadline: wait until woken. */
   public static final long NONE = Debouncer.NONE;
 
@@ -53,6 +59,7 @@ public final class SyncLoop {
   private final AtomicBoolean kick = new AtomicBoolean();
   private final AtomicReference<LongPoller.@Nullable Result> longPollResult = new AtomicReference<>();
   private @Nullable LongPoller longPoller;
+  private @Nullable LongPollPacing pacing;
   private final AtomicBoolean longPollOutstanding = new AtomicBoolean();
   private final Runnable lastRead;
   private volatile boolean stopping;
@@ -73,9 +80,10 @@ public final class SyncLoop {
     this.nextPollAt = scheduler.nanoTime() + pollNanos;
   }
 
-  /** Uses {@code poller} for long-polls from now on. */
-  public void longPoller(LongPoller poller) {
+  /** Uses {@code poller} for long-polls from now on, paced by {@code pacing}. */
+  public void longPoller(LongPoller poller, LongPollPacing pacing) {
     this.longPoller = poller;
+    this.pacing = pacing;
   }
 
   /** The lock a cycle holds while it runs. */
@@ -108,10 +116,15 @@ public final class SyncLoop {
     if (!stopping && gate.tryLock()) {
       try {
         handleLongPoll(result);
+      } catch (Throwable e) {
+        Crashes.rethrowIfFatal(e);
+        LOG.error("applying a long-poll page failed unexpectedly; a retry follows", e);
+        retryDue = true;
+        wake.run();
       } finally {
         gate.unlock();
+        longPollOutstanding.set(false);
       }
-      longPollOutstanding.set(false);
       armLongPoll();
       return;
     }
@@ -148,8 +161,8 @@ public final class SyncLoop {
         handleLongPoll(lp);
       } finally {
         gate.unlock();
+        longPollOutstanding.set(false);
       }
-      longPollOutstanding.set(false);
       // Re-armed before deciding on a cycle, so a cycle for local notifies can count on it.
       armLongPoll();
     }
@@ -170,7 +183,14 @@ public final class SyncLoop {
     boolean due = kicked || dirtyNow || pollNow || deferred;
     if (!forced.isEmpty() || (due && !inBackoff)) {
       boolean onlyNotified = forced.isEmpty() && !kicked && !pollNow && !deferred;
-      CycleResult r = runCycle(!forced.isEmpty(), !(onlyNotified && longPollOutstanding.get()));
+      CycleResult r;
+      try {
+        r = runCycle(!forced.isEmpty(), !(onlyNotified && longPollOutstanding.get()));
+      } catch (Throwable e) {
+        // The cycle contains everything but a fatal VM error; its callers must not wait forever.
+        forced.forEach(f -> f.completeExceptionally(e));
+        throw e;
+      }
       for (CompletableFuture<CycleResult> f : forced) {
         f.complete(r);
       }
@@ -216,17 +236,28 @@ public final class SyncLoop {
    * not pull.
    */
   private void handleLongPoll(LongPoller.Result lp) {
-    RuntimeException error = lp.error();
+    Throwable error = lp.error();
+    LongPollPacing p = pacing;
     if (error != null) {
-      if (!stopping) {
-        runner.longPollFailed(error);
-        retryDue = true;
-        wake.run();
+      if (stopping) {
+        return;
       }
+      if (p != null && error instanceof TransportException t && t.kind() == TransportException.Kind.RATE_LIMITED) {
+        // The server has no room for another waiting pull: not a failure, try again later.
+        p.refused(scheduler.nanoTime(), t.retryAfter().orElse(null));
+        return;
+      }
+      runner.longPollFailed(error);
+      retryDue = true;
+      wake.run();
       return;
     }
-    if (lp.page() != null) {
-      CycleRunner.LongPollApplied applied = runner.applyLongPoll(lp.page());
+    PullResponse page = lp.page();
+    if (p != null && page != null) {
+      p.answered(scheduler.nanoTime(), lp.elapsedNanos(), page.mutations().isEmpty());
+    }
+    if (page != null) {
+      CycleRunner.LongPollApplied applied = runner.applyLongPoll(page);
       if (applied == CycleRunner.LongPollApplied.MORE) {
         kick();
       } else if (applied == CycleRunner.LongPollApplied.FAILED) {
@@ -239,8 +270,9 @@ public final class SyncLoop {
   /** Issues the next long-poll if none is outstanding and the manager is in a state to want one. */
   private void armLongPoll() {
     LongPoller poller = longPoller;
-    if (poller == null || stopping || kick.get() || retryDue || !runner.longPollReady()
-        || runner.inBackoff(scheduler.nanoTime())) {
+    long now = scheduler.nanoTime();
+    if (poller == null || stopping || kick.get() || retryDue || !runner.longPollReady() || runner.inBackoff(now)
+        || longPollHeldBack(now)) {
       return;
     }
     if (longPollOutstanding.compareAndSet(false, true)) {
@@ -263,7 +295,17 @@ public final class SyncLoop {
     if (dirtyDue != NONE) {
       next = earlier(next, inBackoff ? later(dirtyDue, backoffEnd) : dirtyDue);
     }
+    LongPollPacing p = pacing;
+    if (p != null && !inBackoff && p.heldBack(now) && !longPollOutstanding.get() && runner.longPollReady()) {
+      // Wake up to issue the long-poll when its hold-back ends.
+      next = earlier(next, p.notBeforeNanos());
+    }
     return next;
+  }
+
+  private boolean longPollHeldBack(long now) {
+    LongPollPacing p = pacing;
+    return p != null && p.heldBack(now);
   }
 
   private static long earlier(long a, long b) {

@@ -22,6 +22,7 @@ class ChangeWatcherTest {
   @TempDir Path dir;
   private final ManualScheduler scheduler = new ManualScheduler();
   private final AtomicInteger notified = new AtomicInteger();
+  private volatile boolean broken;
   private final List<Set<String>> pauseChanges = new ArrayList<>();
   private SyncStore store;
   private SyncStore otherProcess;
@@ -35,7 +36,13 @@ class ChangeWatcherTest {
     Pauses pauses = new Pauses(store, "cloud");
     LeaseKeeper keeper = new LeaseKeeper(store, "cloud", "me", Duration.ofSeconds(30), scheduler,
         new DocumentApplier());
-    watcher = new ChangeWatcher(store, "cloud", scheduler, Duration.ofMillis(250), notified::incrementAndGet,
+    Runnable notify = () -> {
+      notified.incrementAndGet();
+      if (broken) {
+        throw new StackOverflowError("a broken callback");
+      }
+    };
+    watcher = new ChangeWatcher(store, "cloud", scheduler, Duration.ofMillis(250), notify,
         reasons -> {
           pauseChanges.add(reasons);
           pauses.set(reasons);
@@ -64,6 +71,17 @@ class ChangeWatcherTest {
     assertEquals(1, notified.get());
     scheduler.advance(Duration.ofSeconds(5));
     assertEquals(1, notified.get(), "nothing new, nothing notified");
+  }
+
+  @Test
+  void aCheckThatThrowsAnError_isLoggedAndTheChecksGoOn() {
+    broken = true;
+    recordElsewhere("a");
+    scheduler.advance(Duration.ofMillis(250));
+    assertEquals(1, notified.get());
+    recordElsewhere("b");
+    scheduler.advance(Duration.ofMillis(250));
+    assertEquals(2, notified.get(), "the next check ran");
   }
 
   @Test

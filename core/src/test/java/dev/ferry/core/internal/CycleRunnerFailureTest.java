@@ -246,6 +246,38 @@ class CycleRunnerFailureTest {
   }
 
   @Test
+  void crash_aStackOverflowInTheApplier_isContainedAndTheStoreStaysUsable() {
+    boolean[] broken = {true};
+    MutationApplier applier = new MutationApplier() {
+      @Override
+      public void apply(ApplyContext context, RemoteMutation mutation) {
+        if (broken[0]) {
+          throw new StackOverflowError("deep host recursion");
+        }
+      }
+
+      @Override
+      public String id() {
+        return "test-applier";
+      }
+    };
+    rig = Rig.open(dir, b -> {}, applier);
+    rig.server.appendRemote("r2", "notes", "note", "a", "{}");
+    CycleResult r = rig.cycle();
+    assertEquals(Outcome.FAILED, r.outcome());
+    assertEquals(Phase.BACKOFF, r.phase());
+    assertEquals(ReasonCode.INTERNAL_ERROR, r.reasonCode());
+    assertTrue(r.reasonMessage().contains("deep host recursion"), r.reasonMessage());
+    assertEquals(0, rig.store.targets().state("cloud").lastPulledSeq(), "the page was rolled back");
+    assertEquals(1, rig.store.targets().state("cloud").consecutiveFailures(), "persisted: the writer still works");
+    broken[0] = false;
+    rig.write("notes", "local", "{}");
+    assertEquals(Outcome.SUCCESS, rig.cycle().outcome());
+    assertEquals(2, rig.store.targets().state("cloud").lastPulledSeq());
+    assertEquals(0, rig.pending());
+  }
+
+  @Test
   void crash_inTheTransport_isContainedAsInternalError() {
     rig = Rig.open(dir);
     rig.write("notes", "a", "{}");

@@ -72,6 +72,20 @@ class LeaseKeeperTest {
   }
 
   @Test
+  void timer_whoseCallbackThrowsAnError_keepsRenewing() {
+    keeper.callbacks(() -> {
+      throw new AssertionError("a broken callback");
+    }, lost::incrementAndGet);
+    keeper.startTimer();
+    scheduler.runDue();
+    assertTrue(current().isHeldBy("me"));
+    for (int i = 0; i < 12; i++) {
+      scheduler.advance(Duration.ofSeconds(10));
+      assertTrue(current().isHeldBy("me"), "still renewed after " + (i + 1) * 10 + " s");
+    }
+  }
+
+  @Test
   void timer_ofANonHolder_takesOverRightAfterTheHoldersLeaseLapses() {
     store.leases().acquire("cloud", "other", Duration.ofSeconds(12));
     keeper.startTimer();
