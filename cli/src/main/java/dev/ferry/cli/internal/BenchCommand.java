@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
+    header = "Measure push, pull, propagation latency and idle CPU on loopback.",
     description = {
       "Measures Ferry end to end on this machine through an embedded server on loopback (SQLite in a"
           + " temporary directory): push rate, pull-and-apply rate into a fresh replica, A->B"

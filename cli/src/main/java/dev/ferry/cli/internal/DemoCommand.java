@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
+    header = "Show Ferry at work: replicas writing concurrently through an embedded server.",
     description = {
       "Shows Ferry at work on this machine: starts a reference server on a free loopback port with"
           + " SQLite in a temporary directory, runs several replicas (each its own SQLite file and"
