@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
+    header = "Measure push, pull, propagation latency and idle CPU on loopback.",
     description = {
       "Measures Ferry end to end on this machine through an embedded server on loopback (SQLite in a"
           + " temporary directory): push rate, pull-and-apply rate into a fresh replica, A->B"
@@ -52,6 +53,11 @@ final class BenchCommand extends BaseCommand {
       description = "how long the idle replica's CPU is measured (default: ${DEFAULT-VALUE})")
   long idleSeconds;
 
+  @Option(names = "--warmup-rounds", defaultValue = "3", paramLabel = "N",
+      description = "push-and-pull rounds of up to 100,000 mutations before measuring, so the JIT has"
+          + " compiled the hot paths as in a long-running process; 0 measures cold (default: ${DEFAULT-VALUE})")
+  int warmUpRounds;
+
   @Option(names = "--json", description = "print the measurements as one JSON document")
   boolean json;
 
@@ -59,7 +65,8 @@ final class BenchCommand extends BaseCommand {
   public Integer call() {
     BenchSettings settings;
     try {
-      settings = new BenchSettings(mutations, batch, payloadBytes, latencyWrites, Duration.ofSeconds(idleSeconds));
+      settings = new BenchSettings(mutations, batch, payloadBytes, latencyWrites, Duration.ofSeconds(idleSeconds),
+          warmUpRounds);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
@@ -90,7 +97,7 @@ final class BenchCommand extends BaseCommand {
     o.put("idle_cpu_pct", round3(r.idleCpuPercent())).put("mutations", r.settings().mutations())
         .put("batch", r.settings().batch()).put("payload_bytes", r.settings().payloadBytes())
         .put("record_per_s", Math.round(r.recordPerSecond()))
-        .put("idle_seconds", r.settings().idle().toSeconds())
+        .put("idle_seconds", r.settings().idle().toSeconds()).put("warmup_rounds", r.settings().warmUpRounds())
         .put("idle_process_cpu_pct", round3(r.idleProcessCpuPercent()));
     o.putObject("machine").put("cores", Runtime.getRuntime().availableProcessors())
         .put("load_average", round3(r.loadAverage())).put("java", System.getProperty("java.version"));

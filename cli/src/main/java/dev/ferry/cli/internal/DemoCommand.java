@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
+    header = "Show Ferry at work: replicas writing concurrently through an embedded server.",
     description = {
       "Shows Ferry at work on this machine: starts a reference server on a free loopback port with"
           + " SQLite in a temporary directory, runs several replicas (each its own SQLite file and"
@@ -127,6 +128,9 @@ final class DemoCommand extends BaseCommand {
     out.printf("latency  write committed on one replica -> applied on another (%,d samples): p50 %.1f ms,"
         + " p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", p.count(), p.millis(0.5), p.millis(0.9), p.millis(0.99),
         p.maxMillis());
+    out.printf("         (a steady stream of writes is batched: a follow-up cycle waits for a 20 ms pause in the"
+        + " writes, at most --max-delay-ms %d; single writes travel in a few ms, see 'ferry bench')%n",
+        r.settings().maxDelay().toMillis());
     out.println();
     out.printf("%-11s %-9s %8s %8s %8s %8s %9s  %s%n", "REPLICA", "PHASE", "PENDING", "PUSHED", "PULLED",
         "APPLIED", "FAILURES", "CURSOR");

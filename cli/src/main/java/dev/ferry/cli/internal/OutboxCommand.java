@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "outbox",
     mixinStandardHelpOptions = true,
+    header = "List, requeue or drop outbox mutations of a local file.",
     description = {
       "Inspects and repairs the outbox of a local file: list pending or quarantined mutations,"
           + " requeue quarantined ones, drop pending or quarantined ones. Needs no lease; safe"

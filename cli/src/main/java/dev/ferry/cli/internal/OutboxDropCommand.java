@@ -10,6 +10,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "drop",
     mixinStandardHelpOptions = true,
+    header = "Delete pending or quarantined mutations for good.",
     description = "Deletes pending or quarantined mutations for good; acked rows stay. The local"
         + " data they changed is not undone; a remote write they held back is applied by the next sync.")
 final class OutboxDropCommand extends BaseCommand {

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "list",
     mixinStandardHelpOptions = true,
+    header = "List pending and quarantined mutations.",
     description = "Lists pending and quarantined mutations in seq order (acked ones with --state acked).")
 final class OutboxListCommand extends BaseCommand {
 

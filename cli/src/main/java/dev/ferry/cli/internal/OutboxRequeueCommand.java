@@ -10,6 +10,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "requeue",
     mixinStandardHelpOptions = true,
+    header = "Move quarantined mutations back to pending.",
     description = "Moves quarantined mutations back to pending, so the next sync pushes them again."
         + " Rows that are not quarantined are left alone.")
 final class OutboxRequeueCommand extends BaseCommand {

@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "pause",
     mixinStandardHelpOptions = true,
+    header = "Pause sync of a local file with a named reason.",
     description = {
       "Pauses sync of a local file with a named reason. It is persisted: a sync manager running on"
           + " the file stops pushing and pulling within a quarter second, keeps its lease, and"

@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "resume",
     mixinStandardHelpOptions = true,
+    header = "Remove a pause reason from a local file.",
     description = {
       "Removes a pause reason from a local file; sync resumes when no reason is left."
     })

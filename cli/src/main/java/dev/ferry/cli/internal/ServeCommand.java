@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
+    header = "Run the reference sync server.",
     description = {
       "Runs the reference sync server (wire protocol v1) until stopped with Ctrl-C or SIGTERM,"
           + " which stops it gracefully. Storage: a SQLite file (--db) or PostgreSQL (--postgres),"

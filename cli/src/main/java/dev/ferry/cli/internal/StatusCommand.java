@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
+    header = "Show the persisted sync status of a local file.",
     description = {
       "Shows the persisted sync status of a local file: phase, reason, pending and quarantined"
           + " mutations, cursor, lease holder, pause reasons, totals and recent errors.",

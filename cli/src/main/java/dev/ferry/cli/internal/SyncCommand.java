@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "sync",
     mixinStandardHelpOptions = true,
+    header = "Run one sync cycle for a local file, under the lease.",
     description = {
       "Runs one sync cycle for a local file against a server, under the target's lease: pushes the"
           + " pending mutations, then pulls the server's into the document store (ferry_documents).",

@@ -148,6 +148,34 @@ class ServeCommandTest {
   }
 
   @Test
+  void serve_postgres_storesTheLogInItsSchema() throws Exception {
+    String pg = System.getenv("FERRY_TEST_PG_URL");
+    org.junit.jupiter.api.Assumptions.assumeTrue(pg != null && !pg.isBlank(), "FERRY_TEST_PG_URL is not set");
+    String schema = "ferry_cli_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    try {
+      try (Running serve = new Running("serve", "--postgres", pg, "--schema", schema, "--port", "0", "--token", TOKEN,
+          "--json")) {
+        Path replica = dir.resolve("a.db");
+        try (SyncStore s = SyncStore.open(replica)) {
+          s.jdbi().useTransaction(h -> s.documents().put(h, MutationDraft.upsert("notes", "note", "n-1", "{}")));
+        }
+        Cli.run("sync", "--db", replica.toString(), "--server", serve.url, "--token", TOKEN).expect(Ferry.OK);
+      }
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg);
+          java.sql.Statement st = c.createStatement();
+          java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM " + schema + ".ferry_log")) {
+        assertTrue(rs.next());
+        assertEquals(1, rs.getInt(1));
+      }
+    } finally {
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg);
+          java.sql.Statement st = c.createStatement()) {
+        st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      }
+    }
+  }
+
+  @Test
   void serve_portTaken_exits1WithTheReason() throws Exception {
     try (Running first = new Running("serve", "--db", dir.resolve("a.db").toString(), "--port", "0",
         "--token", TOKEN, "--json")) {

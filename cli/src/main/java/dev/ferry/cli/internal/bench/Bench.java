@@ -9,9 +9,13 @@ import dev.ferry.server.ServerLimits;
 import dev.ferry.store.DocumentApplier;
 import dev.ferry.store.SyncStore;
 import dev.ferry.transport.HttpSyncTransport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -22,8 +26,9 @@ import java.util.function.Consumer;
  * SQLite log in {@code dir}:
  *
  * <ol>
- *   <li>a warm-up round (push and pull of up to 20,000 mutations in a tenant of its own), so the
- *       JIT has compiled the paths being measured;
+ *   <li>warm-up rounds (push and pull of up to 100,000 mutations, each round in a tenant and files
+ *       of its own), so the JIT has compiled the paths being measured, as in the long-running
+ *       processes Ferry lives in (the first cold round of 100,000 runs at about half the speed);
  *   <li>push: {@code mutations} recorded in replica A's outbox, then pushed by one cycle of a
  *       manager in batches of {@code batch};
  *   <li>pull and apply: one cycle of a manager on a fresh replica B pulls them all through the
@@ -37,7 +42,7 @@ public final class Bench {
 
   private static final String TENANT = "bench";
   private static final String WARM_UP_TENANT = "warmup";
-  private static final int WARM_UP_MAX = 20_000;
+  private static final int WARM_UP_MAX = 100_000;
   private static final Duration SETTLE = Duration.ofSeconds(2);
 
   private final BenchSettings settings;
@@ -57,7 +62,11 @@ public final class Bench {
   public BenchResult run() {
     ServerLimits limits = ServerLimits.builder()
         .maxBatchMutations(Math.max(ServerLimits.defaults().maxBatchMutations(), settings.batch())).build();
-    try (LocalServer server = new LocalServer(dir, List.of(TENANT, WARM_UP_TENANT), limits)) {
+    List<String> tenants = new ArrayList<>(List.of(TENANT));
+    for (int round = 0; round < settings.warmUpRounds(); round++) {
+      tenants.add(warmUpTenant(round));
+    }
+    try (LocalServer server = new LocalServer(dir, tenants, limits)) {
       notes.accept("ferry bench: server on " + server.baseUri() + ", files in " + dir);
       warmUp(server);
       try (SyncStore a = SyncStore.open(dir.resolve("a.db"));
@@ -77,15 +86,39 @@ public final class Bench {
   }
 
   private void warmUp(LocalServer server) {
-    int n = Math.min(WARM_UP_MAX, Math.max(1, settings.mutations() / 2));
-    notes.accept("warming up with " + n + " mutations");
-    try (SyncStore a = SyncStore.open(dir.resolve("warmup-a.db"));
-        SyncStore b = SyncStore.open(dir.resolve("warmup-b.db"));
-        HttpSyncTransport ta = server.transport(WARM_UP_TENANT);
-        HttpSyncTransport tb = server.transport(WARM_UP_TENANT)) {
-      Throughput.record(a, n, settings.payloadBytes());
-      Throughput.push(a, ta, settings.batch());
-      Throughput.pullAndApply(b, tb, n);
+    int n = Math.min(WARM_UP_MAX, settings.mutations());
+    if (settings.warmUpRounds() > 0) {
+      notes.accept("warming up: " + settings.warmUpRounds() + " round(s) of " + n + " mutations");
+    }
+    for (int round = 0; round < settings.warmUpRounds(); round++) {
+      String tenant = warmUpTenant(round);
+      Path a = dir.resolve(tenant + "-a.db");
+      Path b = dir.resolve(tenant + "-b.db");
+      try (SyncStore sa = SyncStore.open(a);
+          SyncStore sb = SyncStore.open(b);
+          HttpSyncTransport ta = server.transport(tenant);
+          HttpSyncTransport tb = server.transport(tenant)) {
+        Throughput.record(sa, n, settings.payloadBytes());
+        Throughput.push(sa, ta, settings.batch());
+        Throughput.pullAndApply(sb, tb, n);
+      }
+      deleteFiles(a);
+      deleteFiles(b);
+    }
+  }
+
+  private static String warmUpTenant(int round) {
+    return WARM_UP_TENANT + "-" + round;
+  }
+
+  /** Deletes a warm-up replica's file with its WAL and shared-memory files. */
+  private static void deleteFiles(Path db) {
+    for (String suffix : new String[] {"", "-wal", "-shm"}) {
+      try {
+        Files.deleteIfExists(db.resolveSibling(db.getFileName() + suffix));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot delete " + db + suffix, e);
+      }
     }
   }
 

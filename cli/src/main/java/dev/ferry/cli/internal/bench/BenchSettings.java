@@ -10,8 +10,10 @@ import java.time.Duration;
  * @param payloadBytes size of each mutation's JSON payload, 16 to 1 MiB
  * @param latencyWrites single writes timed from replica A to replica B, after 50 warm-up writes
  * @param idle how long the idle replica's CPU is measured
+ * @param warmUpRounds push-and-pull rounds of up to 100,000 mutations before measuring, 0 to 20
  */
-public record BenchSettings(int mutations, int batch, int payloadBytes, int latencyWrites, Duration idle) {
+public record BenchSettings(int mutations, int batch, int payloadBytes, int latencyWrites, Duration idle,
+    int warmUpRounds) {
 
   /** @throws IllegalArgumentException naming the value out of range */
   public BenchSettings {
@@ -26,6 +28,9 @@ public record BenchSettings(int mutations, int batch, int payloadBytes, int late
     }
     if (latencyWrites < 1 || latencyWrites > 100_000) {
       throw new IllegalArgumentException("--latency-writes must be between 1 and 100000, was " + latencyWrites);
+    }
+    if (warmUpRounds < 0 || warmUpRounds > 20) {
+      throw new IllegalArgumentException("--warmup-rounds must be between 0 and 20, was " + warmUpRounds);
     }
     if (idle.isNegative() || idle.isZero() || idle.compareTo(Duration.ofHours(1)) > 0) {
       throw new IllegalArgumentException("--idle-seconds must be between 1 and 3600, was " + idle.toSeconds());

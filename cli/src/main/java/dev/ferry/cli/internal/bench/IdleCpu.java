@@ -10,9 +10,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * CPU used by the sync side of a replica (its {@code ferry-sync}, {@code ferry-longpoll}, {@code
- * ferry-timer}, {@code ferry-listeners} and {@code ferry-transport} threads and OkHttp's) over a
- * window, from per-thread CPU times; the server's threads in the same JVM are not counted. Also the
- * whole process's CPU over the same window, for context.
+ * ferry-timer}, {@code ferry-listeners}, {@code ferry-ack} and {@code ferry-transport} threads and
+ * OkHttp's) over a window, from per-thread CPU times; the server's threads in the same JVM are not
+ * counted. Also the whole process's CPU over the same window, for context.
  */
 final class IdleCpu {
 
@@ -65,6 +65,7 @@ final class IdleCpu {
 
   static boolean isSyncSide(String name) {
     return name.startsWith("ferry-sync") || name.startsWith("ferry-longpoll") || name.startsWith("ferry-timer")
-        || name.startsWith("ferry-listeners") || name.startsWith("ferry-transport") || name.startsWith("OkHttp");
+        || name.startsWith("ferry-listeners") || name.startsWith("ferry-ack") || name.startsWith("ferry-transport")
+        || name.startsWith("OkHttp");
   }
 }
