@@ -13,7 +13,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,11 +149,15 @@ public final class SyncManager implements AutoCloseable {
   }
 
   /**
-   * Stops: cancels the HTTP calls in flight (a long-poll included), waits for the sync threads up to
-   * {@link SyncConfig#stopTimeout()} (2 s by default) and returns then even if the host's applier is
-   * still busy (its later fenced writes are refused once the lease is gone), releases the lease so
-   * another process can take over at once, and completes waiting {@link #syncNow()} futures with
-   * {@link CycleResult.Outcome#STOPPED}. Safe before {@link #start()}; idempotent.
+   * Stops within {@link SyncConfig#stopTimeout()} (2 s by default), whatever the manager is doing:
+   * cancels the HTTP calls in flight (a long-poll included), releases the lease so another process
+   * can take over at once, waits for the sync threads and the release up to the timeout, and
+   * completes waiting {@link #syncNow()} futures with {@link CycleResult.Outcome#STOPPED}. When the
+   * host's applier is still busy, or the database is locked by someone else, it returns anyway:
+   * the release then happens on a thread of its own as soon as the file lets it, and the busy
+   * thread's later writes are refused by the fence. No lock is held across lease I/O, so neither a
+   * renewal waiting for a busy database nor a cycle holding the cycle lock delays it. Safe before
+   * {@link #start()}; idempotent.
    */
   public void stop() {
     synchronized (lifecycle) {
@@ -162,15 +168,14 @@ public final class SyncManager implements AutoCloseable {
       state = State.STOPPED;
       long deadline = System.nanoTime() + config.stopTimeout().toNanos();
       engine.stopAll();
+      // Released while the threads wind down: their later writes are fenced off, and another
+      // process need not wait for them to take over.
+      CompletableFuture<Boolean> released = engine.keeper().close();
       if (wasRunning) {
         awaitThreads(deadline);
       }
       engine.loop().drain();
-      try {
-        engine.keeper().release();
-      } catch (RuntimeException e) {
-        LOG.warn("could not release the lease of target {}: {}", target, e.toString());
-      }
+      awaitRelease(released, deadline);
       engine.notLive();
       engine.tracker().stopped();
       engine.dispatcher().shutdown(Math.max(0, deadline - System.nanoTime()));
@@ -192,6 +197,20 @@ public final class SyncManager implements AutoCloseable {
       if (longPoller != null && !longPoller.join(deadline - System.nanoTime())) {
         LOG.warn("the long-poll thread of target {} did not end in time", target);
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void awaitRelease(CompletableFuture<Boolean> released, long deadline) {
+    try {
+      released.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn("the lease of target {} is released as soon as the database lets it (it is busy); stop returns now",
+          target);
+    } catch (ExecutionException e) {
+      LOG.warn("could not release the lease of target {}; it lapses after its TTL: {}", target,
+          String.valueOf(e.getCause()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -23,17 +23,6 @@ class SyncManagerLongPollTest extends ManagerFixture {
   }
 
   @Test
-  void stop_duringALongPoll_cancelsTheLongPoll() {
-    SyncManager m = manager(longPolling());
-    m.start();
-    Await.until("a long-poll waiting on the server", () -> server.longPolls() == 1);
-    assertTrue(threadAlive("ferry-longpoll-cloud"));
-    m.stop();
-    assertFalse(threadAlive("ferry-longpoll-cloud"), "stop did not wait out the 25 s long-poll");
-    assertFalse(threadAlive("ferry-sync-cloud"));
-  }
-
-  @Test
   void longPoll_deliversRemoteWritesWhileTheSyncThreadStaysFreeToPush() {
     SyncManager m = manager(longPolling());
     m.start();

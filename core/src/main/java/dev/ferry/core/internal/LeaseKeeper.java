@@ -7,6 +7,8 @@ import dev.ferry.store.SyncStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +58,10 @@ public final class LeaseKeeper {
   private final Scheduler scheduler;
   private final Clock clock;
   private final MutationApplier applier;
+  /** Guards the timer fields; never held across database work. */
   private final Object lock = new Object();
+  /** Serializes this manager's lease reads and writes, so a release is never followed by a renewal. */
+  private final ReentrantLock io = new ReentrantLock();
   private volatile String owner;
   private volatile View view;
   private int generation;
@@ -64,6 +69,7 @@ public final class LeaseKeeper {
   private volatile Runnable onAcquired = () -> {};
   private volatile Runnable onLost = () -> {};
   private volatile boolean timerOn;
+  private volatile boolean closed;
   private Scheduler.@Nullable Cancellable timer;
 
   public LeaseKeeper(SyncStore store, String target, String owner, Duration ttl, Scheduler scheduler,
@@ -127,21 +133,31 @@ public final class LeaseKeeper {
     }
   }
 
-  /** Acquires or renews now. The caller learns the outcome from the result; no callback runs. */
+  /**
+   * Acquires or renews now. The caller learns the outcome from the result; no callback runs. After
+   * {@link #close()} it touches nothing and reports the lease as not held.
+   */
   public View acquire() {
-    synchronized (lock) {
-      LeaseInfo info = store.leases().acquire(target, owner, ttl);
-      View after = new View(info, info.isHeldBy(owner), scheduler.nanoTime());
+    io.lock();
+    try {
+      if (closed) {
+        View v = stale(view);
+        view = v;
+        return v;
+      }
+      String o = owner;
+      LeaseInfo info = store.leases().acquire(target, o, ttl);
+      View after = new View(info, info.isHeldBy(o), scheduler.nanoTime());
       view = after;
       return after;
+    } finally {
+      io.unlock();
     }
   }
 
   /** The lease was found lost (a fenced write was refused): the next {@link #ensure()} looks again. */
   public void markLost() {
-    synchronized (lock) {
-      view = stale(view);
-    }
+    view = stale(view);
   }
 
   /** The view, no longer held, and old enough that {@link #ensure()} does not trust it. */
@@ -154,11 +170,14 @@ public final class LeaseKeeper {
    * next lease has a higher epoch than any it held.
    */
   public void rotateOwner() {
-    synchronized (lock) {
+    io.lock();
+    try {
       release();
       generation++;
       owner = baseOwner + "#" + generation;
       LOG.info("lease owner of target {} is now {} so that the next lease gets a new epoch", target, owner);
+    } finally {
+      io.unlock();
     }
   }
 
@@ -168,14 +187,42 @@ public final class LeaseKeeper {
    * @return whether it was held and is now released
    */
   public boolean release() {
-    synchronized (lock) {
+    io.lock();
+    try {
       View v = view;
       view = stale(v);
       if (!v.mine || v.lease == null) {
         return false;
       }
       return store.leases().release(v.lease.fence());
+    } finally {
+      io.unlock();
     }
+  }
+
+  /**
+   * For good: stops the timer, never takes the lease again, and releases it on a daemon thread of
+   * its own, so the caller can bound its wait. The release waits for whatever holds the file's
+   * write lock — a page of the sync thread still being applied, another process's transaction —
+   * and happens as soon as the file lets it, even after the caller stopped waiting.
+   *
+   * @return completes with whether a held lease was released, or exceptionally when it could not be
+   */
+  public CompletableFuture<Boolean> close() {
+    closed = true;
+    stopTimer();
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        done.complete(release());
+      } catch (Throwable e) {
+        done.completeExceptionally(e);
+        Crashes.rethrowIfFatal(e);
+      }
+    }, "ferry-release-" + target);
+    t.setDaemon(true);
+    t.start();
+    return done;
   }
 
   /** Starts the renewal and take-over timer; the first tick runs at once. */
