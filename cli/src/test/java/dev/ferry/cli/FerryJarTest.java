@@ -71,6 +71,21 @@ class FerryJarTest {
   }
 
   @Test
+  void launcher_fromAnotherDirectory_runsTheJar() throws Exception {
+    Path launcher = Path.of("..", "ferry").toAbsolutePath().normalize();
+    ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "status", "--db", "missing.db")
+        .directory(dir.toFile()).redirectOutput(dir.resolve("l.out").toFile()).redirectError(dir.resolve("l.err").toFile());
+    pb.environment().put("FERRY_SKIP_BUILD", "1");
+    Process p = pb.start();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+
+    String err = Files.readString(dir.resolve("l.err"));
+    assertEquals(2, p.exitValue(), err);
+    assertTrue(err.startsWith("ferry status: no such file: missing.db"), err);
+    assertFalse(Files.exists(dir.resolve("missing.db")));
+  }
+
+  @Test
   void serveAndSync_asProcesses_leaseBusyIs75ThenSyncs() throws Exception {
     Path serveOut = dir.resolve("serve.out");
     Path serveErr = dir.resolve("serve.err");
