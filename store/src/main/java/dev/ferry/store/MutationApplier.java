@@ -39,9 +39,13 @@ public interface MutationApplier {
 
   /**
    * A stable name recorded with the target the first time it pulls, so a target set up with one
-   * applier is never advanced by another. Override it when the class name may change.
+   * applier is never advanced by another. By default the class name; for a lambda or another
+   * hidden class, whose runtime name changes from run to run, the name of the class that defines
+   * it followed by {@code $lambda}. Override it when the class name may change, or when one class
+   * defines several appliers as lambdas (they would share that name).
    */
   default String id() {
-    return getClass().getName();
+    Class<?> type = getClass();
+    return type.isHidden() ? type.getNestHost().getName() + "$lambda" : type.getName();
   }
 }
