@@ -11,7 +11,6 @@ import dev.ferry.store.SyncStore;
 import dev.ferry.transport.SyncTransport;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -280,7 +279,8 @@ public final class SyncManager implements AutoCloseable {
 
   /**
    * Pauses sync with a named, persisted reason (it survives restarts): waits for a cycle in flight
-   * to finish its current batch or page, then pushes and pulls nothing until every reason is gone.
+   * to finish its current batch or page and calls off the long-poll in flight, then pushes and
+   * pulls nothing until every reason is gone: once it returns, no push or pull starts.
    * The lease is kept and renewed meanwhile, so no other process takes over. Phase {@code
    * disabled}, reason {@code paused}.
    *
@@ -291,9 +291,12 @@ public final class SyncManager implements AutoCloseable {
    */
   public boolean pause(String reason) {
     boolean added = store.targets().addPauseReason(target, reason);
-    Set<String> reasons = engine.pauses().refresh();
-    awaitNoCycle(reason);
-    engine.tracker().paused(reasons);
+    engine.pauses().refresh();
+    try {
+      awaitNoCycle(reason);
+    } finally {
+      engine.pausesChanged();
+    }
     return added;
   }
 
@@ -305,18 +308,11 @@ public final class SyncManager implements AutoCloseable {
    */
   public boolean resume(String reason) {
     boolean removed = store.targets().removePauseReason(target, reason);
-    Set<String> reasons = engine.pauses().refresh();
+    engine.pauses().refresh();
     if (!removed) {
       return false;
     }
-    if (reasons.isEmpty()) {
-      engine.tracker().resumed();
-      if (state == State.RUNNING) {
-        engine.loop().kick();
-      }
-    } else {
-      engine.tracker().paused(reasons);
-    }
+    engine.pausesChanged();
     return true;
   }
 

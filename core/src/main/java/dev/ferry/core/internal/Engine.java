@@ -6,7 +6,6 @@ import dev.ferry.store.MutationApplier;
 import dev.ferry.store.StoreStatus;
 import dev.ferry.store.SyncStore;
 import dev.ferry.transport.SyncTransport;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,14 +61,14 @@ public final class Engine {
     workerRef[0] = worker;
     if (config.longPoll()) {
       this.longPoller = new LongPoller(transport, config.pullPageSize(), config.longPollWait(), loop::deliver,
-          scheduler::nanoTime, "ferry-longpoll-" + target);
+          () -> !pauses.any(), scheduler::nanoTime, "ferry-longpoll-" + target);
       loop.longPoller(longPoller, new LongPollPacing(config.longPollWait(), config.pollInterval()));
     } else {
       this.longPoller = null;
     }
     this.watcher = config.changeCheckInterval().isZero() ? null
         : new ChangeWatcher(store, target, scheduler, config.changeCheckInterval(), debouncer::notifyDirty,
-            this::pausesChangedElsewhere, pauses, keeper);
+            reasons -> pausesChanged(), pauses, keeper);
     keeper.callbacks(loop::kick, this::leaseLostOnTimer);
   }
 
@@ -126,13 +125,26 @@ public final class Engine {
     return live ? StatusAssembler.fromLive(file, liveState, keeper.owner()) : StatusAssembler.fromFile(file);
   }
 
-  private void pausesChangedElsewhere(Set<String> reasons) {
-    pauses.set(reasons);
-    if (reasons.isEmpty()) {
-      tracker.resumed();
+  /**
+   * The pause reasons changed: the manager's own pause or resume, or another process's (seen by the
+   * change watcher). Paused, the long-poll in flight is called off; resumed, a cycle runs at once.
+   * The status follows the reasons as they are now, not as the caller read them, so two changes
+   * cannot leave it showing the older one.
+   */
+  public void pausesChanged() {
+    boolean[] resumed = new boolean[1];
+    pauses.withCurrent(now -> {
+      if (now.isEmpty()) {
+        tracker.resumed();
+        resumed[0] = true;
+      } else {
+        tracker.paused(now);
+      }
+    });
+    if (resumed[0]) {
       loop.kick();
-    } else {
-      tracker.paused(reasons);
+    } else if (longPoller != null) {
+      longPoller.abort();
     }
   }
 
