@@ -89,7 +89,7 @@ public final class IdleCpuProbe {
   }
 
   private static boolean isSyncSide(String name) {
-    return name.startsWith("ferry-sync") || name.startsWith("ferry-longpoll") || name.startsWith("ferry-timer")
+    return name.startsWith("ferry-sync") || name.startsWith("ferry-longpoll") || name.startsWith("ferry-timer") || name.startsWith("ferry-lease")
         || name.startsWith("ferry-listeners") || name.startsWith("ferry-transport") || name.startsWith("OkHttp");
   }
 

@@ -37,11 +37,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> A started manager runs cycles on one sync thread; a long-poll thread keeps one
  * pull waiting on the server so remote writes arrive within milliseconds while the sync thread
- * stays free to push; a timer thread renews the lease every TTL/3 (also during long cycles and
- * while paused) and checks the file for other processes' writes; a listener thread exists while
- * there are listeners and changes to deliver. Idle, all of them are parked. The applier runs on the
- * sync thread or, for a long-poll page that arrives while no cycle runs, on the long-poll thread;
- * never on two threads at once.
+ * stays free to push; a lease thread renews the lease every TTL/3 (also during long cycles and
+ * while paused), on its own so no other timer work can delay a renewal; a timer thread checks the
+ * file for other processes' writes and wakes the sync thread at its deadlines; a listener thread
+ * exists while there are listeners and changes to deliver. Idle, all of them are parked. The
+ * applier runs on the sync thread or, for a long-poll page that arrives while no cycle runs, on
+ * the long-poll thread; never on two threads at once.
  *
  * <p><b>Owning.</b> The manager does not close the store or the transport; close them after the
  * manager. It cancels its own HTTP calls on {@link #stop()} by interrupting the threads that make
@@ -73,13 +74,13 @@ public final class SyncManager implements AutoCloseable {
   private volatile State state = State.NEW;
 
   private SyncManager(SyncStore store, SyncTransport transport, MutationApplier applier, SyncConfig config,
-      Scheduler scheduler) {
+      Scheduler scheduler, Scheduler leaseScheduler) {
     this.store = store;
     this.config = config;
     this.target = config.target();
     checkApplier(store, applier, config);
     String owner = config.owner().orElseGet(LeaseStore::defaultOwner);
-    this.engine = new Engine(store, transport, applier, config, scheduler, owner);
+    this.engine = new Engine(store, transport, applier, config, scheduler, leaseScheduler, owner);
   }
 
   /**
@@ -93,18 +94,25 @@ public final class SyncManager implements AutoCloseable {
   public static SyncManager create(SyncStore store, SyncTransport transport, MutationApplier applier,
       SyncConfig config) {
     Objects.requireNonNull(config, "config must not be null");
-    return create(store, transport, applier, config, new SystemScheduler("ferry-timer-" + config.target()));
+    checkArguments(store, transport, applier);
+    // The lease has a timer thread of its own: no other timer work can delay a renewal.
+    return new SyncManager(store, transport, applier, config, new SystemScheduler("ferry-timer-" + config.target()),
+        new SystemScheduler("ferry-lease-" + config.target()));
   }
 
   /** Like {@link #create(SyncStore, SyncTransport, MutationApplier, SyncConfig)} on the given timers, for tests. */
   static SyncManager create(SyncStore store, SyncTransport transport, MutationApplier applier, SyncConfig config,
       Scheduler scheduler) {
+    checkArguments(store, transport, applier);
+    Objects.requireNonNull(config, "config must not be null");
+    Objects.requireNonNull(scheduler, "scheduler must not be null");
+    return new SyncManager(store, transport, applier, config, scheduler, scheduler);
+  }
+
+  private static void checkArguments(SyncStore store, SyncTransport transport, MutationApplier applier) {
     Objects.requireNonNull(store, "store must not be null");
     Objects.requireNonNull(transport, "transport must not be null");
     Objects.requireNonNull(applier, "applier must not be null");
-    Objects.requireNonNull(config, "config must not be null");
-    Objects.requireNonNull(scheduler, "scheduler must not be null");
-    return new SyncManager(store, transport, applier, config, scheduler);
   }
 
   private static void checkApplier(SyncStore store, MutationApplier applier, SyncConfig config) {
@@ -176,7 +184,7 @@ public final class SyncManager implements AutoCloseable {
       engine.notLive();
       engine.tracker().stopped();
       engine.dispatcher().shutdown(Math.max(0, deadline - System.nanoTime()));
-      engine.scheduler().shutdown();
+      engine.shutdownTimers();
       if (wasRunning) {
         LOG.info("sync of target {} stopped", target);
       }

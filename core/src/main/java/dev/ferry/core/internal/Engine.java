@@ -18,6 +18,7 @@ public final class Engine {
   private final SyncStore store;
   private final String target;
   private final Scheduler scheduler;
+  private final Scheduler leaseScheduler;
   private final ListenerDispatcher dispatcher;
   private final StatusTracker tracker;
   private final Pauses pauses;
@@ -32,15 +33,27 @@ public final class Engine {
   private volatile boolean live;
   private boolean restored;
 
+  /** An engine whose timers, lease renewal included, all run on {@code scheduler} (tests). */
   public Engine(SyncStore store, SyncTransport transport, MutationApplier applier, SyncConfig config,
       Scheduler scheduler, String owner) {
+    this(store, transport, applier, config, scheduler, scheduler, owner);
+  }
+
+  /**
+   * @param scheduler time, the change check and the sync thread's wake-ups
+   * @param leaseScheduler lease renewal and take-over: a thread of its own in production, so no other
+   *     timer work (a change check stuck on a busy database, say) can delay a renewal
+   */
+  public Engine(SyncStore store, SyncTransport transport, MutationApplier applier, SyncConfig config,
+      Scheduler scheduler, Scheduler leaseScheduler, String owner) {
     this.store = store;
     this.target = config.target();
     this.scheduler = scheduler;
+    this.leaseScheduler = leaseScheduler;
     this.dispatcher = new ListenerDispatcher(this::status, "ferry-listeners-" + target);
     this.tracker = new StatusTracker(dispatcher);
     this.pauses = new Pauses(store, target);
-    this.keeper = new LeaseKeeper(store, target, owner, config.leaseTtl(), scheduler, applier);
+    this.keeper = new LeaseKeeper(store, target, owner, config.leaseTtl(), leaseScheduler, applier);
     this.runner = new CycleRunner(store, config, keeper, tracker,
         new Backoff(config.backoffBase(), config.backoffMax(), config.backoffJitter(),
             config.maxConsecutiveFailures(), config.random()),
@@ -155,6 +168,12 @@ public final class Engine {
 
   public Scheduler scheduler() {
     return scheduler;
+  }
+
+  /** Cancels every timer, the lease's included. */
+  public void shutdownTimers() {
+    scheduler.shutdown();
+    leaseScheduler.shutdown();
   }
 
   public ListenerDispatcher dispatcher() {
