@@ -83,6 +83,7 @@ public final class Engine {
         : new ChangeWatcher(store, target, scheduler, config.changeCheckInterval(), debouncer::notifyDirty,
             reasons -> pausesChanged(), pauses, keeper);
     keeper.callbacks(loop::kick, this::leaseLostOnTimer);
+    keeper.onHeldElsewhere(v -> runner.leaseHeldElsewhere(v.owner()));
   }
 
   /** Loads the persisted state once (failures, backoff, pauses) and marks the status live. */

@@ -32,8 +32,10 @@ public final class LongPoller {
    * @param page the page, or null when it failed or was dropped
    * @param error the failure, or null (both null: dropped for a pause, nothing to do)
    * @param elapsedNanos how long the call took, in the loop's scheduler time
+   * @param answeredAtNanos the scheduler time the call returned
    */
-  public record Result(long since, @Nullable PullResponse page, @Nullable Throwable error, long elapsedNanos) {}
+  public record Result(long since, @Nullable PullResponse page, @Nullable Throwable error, long elapsedNanos,
+      long answeredAtNanos) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(LongPoller.class);
   private static final long NONE = -1;
@@ -123,13 +125,15 @@ public final class LongPoller {
         return dropped(since);
       }
       PullResponse page = calls.call(() -> transport.pull(since, pageSize, wait));
-      result = new Result(since, page, null, ticker.getAsLong() - t0);
+      long t1 = ticker.getAsLong();
+      result = new Result(since, page, null, t1 - t0, t1);
     } catch (CycleAbort stoppedBeforeTheCall) {
       return null;
     } catch (Throwable e) {
       // An Error from the transport too: it becomes the loop's failure, and this thread lives on.
       Crashes.rethrowIfFatal(e);
-      result = new Result(since, null, e, ticker.getAsLong() - t0);
+      long t1 = ticker.getAsLong();
+      result = new Result(since, null, e, t1 - t0, t1);
     } finally {
       synchronized (callLock) {
         inCall = null;
@@ -147,7 +151,7 @@ public final class LongPoller {
   }
 
   private static Result dropped(long since) {
-    return new Result(since, null, null, 0);
+    return new Result(since, null, null, 0, 0);
   }
 
   private void run() {
