@@ -114,8 +114,8 @@ class SyncManagerTwoProcessTest {
           long max = latenciesMs.get(latenciesMs.size() - 1);
           System.out.println("other process's writes reached the server after: median " + median + " ms, p90 " + p90
               + " ms, max " + max + " ms");
-          // The issue: within a second. Measured here: p90 50-350 ms (at most the holder's 250 ms change check);
-          // the max gets a generous margin for a loaded machine.
+          // The issue: within a second. Measured here: p90 50-350 ms (at most the holder's 250 ms
+          // change check); the max gets a generous margin for a loaded machine.
           assertTrue(p90 < 1_000, "p90 " + p90 + " ms, all: " + latenciesMs);
           assertTrue(max < 2_000, "max " + max + " ms, all: " + latenciesMs);
 
