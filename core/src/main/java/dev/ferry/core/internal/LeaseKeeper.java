@@ -266,11 +266,22 @@ public final class LeaseKeeper {
     Optional<LeaseInfo> current = store.leases().current(target);
     if (current.isEmpty() || !current.get().held()) {
       tickNow();
-    } else if (!current.get().owner().equals(before.owner())) {
-      // Another process took over from the holder: what the status shows must follow.
+    } else if (!current.get().owner().equals(before.owner()) && io.tryLock()) {
+      // Another process took over from the holder: what the status shows must follow. Skipped when
+      // this manager's own lease I/O is under way: it brings a fresher view anyway.
       View after = new View(current.get(), false, before.checkedAtNanos);
-      view = after;
-      report(before, after);
+      boolean unchanged;
+      try {
+        unchanged = view == before;
+        if (unchanged) {
+          view = after;
+        }
+      } finally {
+        io.unlock();
+      }
+      if (unchanged) {
+        report(before, after);
+      }
     }
   }
 
