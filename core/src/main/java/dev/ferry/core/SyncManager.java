@@ -1,10 +1,8 @@
 package dev.ferry.core;
 
 import dev.ferry.core.internal.Engine;
-import dev.ferry.core.internal.LongPoller;
 import dev.ferry.core.internal.Scheduler;
 import dev.ferry.core.internal.SystemScheduler;
-import dev.ferry.core.internal.Worker;
 import dev.ferry.store.LeaseStore;
 import dev.ferry.store.MutationApplier;
 import dev.ferry.store.SyncStore;
@@ -12,9 +10,7 @@ import dev.ferry.transport.SyncTransport;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -171,53 +167,10 @@ public final class SyncManager implements AutoCloseable {
       }
       boolean wasRunning = state == State.RUNNING;
       state = State.STOPPED;
-      long deadline = System.nanoTime() + config.stopTimeout().toNanos();
-      engine.stopAll();
-      // Released while the threads wind down: their later writes are fenced off, and another
-      // process need not wait for them to take over.
-      CompletableFuture<Boolean> released = engine.keeper().close();
-      if (wasRunning) {
-        awaitThreads(deadline);
-      }
-      engine.loop().drain();
-      awaitRelease(released, deadline);
-      engine.notLive();
-      engine.tracker().stopped();
-      engine.dispatcher().shutdown(Math.max(0, deadline - System.nanoTime()));
-      engine.shutdownTimers();
+      engine.shutdown(config.stopTimeout(), wasRunning);
       if (wasRunning) {
         LOG.info("sync of target {} stopped", target);
       }
-    }
-  }
-
-  private void awaitThreads(long deadline) {
-    try {
-      Worker worker = engine.worker();
-      if (!worker.is(Thread.currentThread()) && !worker.join(deadline - System.nanoTime())) {
-        LOG.warn("the sync thread of target {} is still busy after {}; its writes are fenced off", target,
-            config.stopTimeout());
-      }
-      LongPoller longPoller = engine.longPoller();
-      if (longPoller != null && !longPoller.join(deadline - System.nanoTime())) {
-        LOG.warn("the long-poll thread of target {} did not end in time", target);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void awaitRelease(CompletableFuture<Boolean> released, long deadline) {
-    try {
-      released.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      LOG.warn("the lease of target {} is released as soon as the database lets it (it is busy); stop returns now",
-          target);
-    } catch (ExecutionException e) {
-      LOG.warn("could not release the lease of target {}; it lapses after its TTL: {}", target,
-          String.valueOf(e.getCause()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

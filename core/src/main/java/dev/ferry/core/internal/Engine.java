@@ -6,7 +6,14 @@ import dev.ferry.store.MutationApplier;
 import dev.ferry.store.StoreStatus;
 import dev.ferry.store.SyncStore;
 import dev.ferry.transport.SyncTransport;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The parts of one sync manager, wired together: what {@code SyncManager} starts, stops and
@@ -14,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * of starting the sync thread.
  */
 public final class Engine {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
   private final SyncStore store;
   private final String target;
@@ -124,9 +133,55 @@ public final class Engine {
     }
   }
 
-  /** After stop: the status comes from the file alone. */
-  public void notLive() {
+  /**
+   * Everything {@code SyncManager.stop()} does after its state changed, within {@code timeout}:
+   * stops the timers and cancels calls, releases the lease on a thread of its own while the threads
+   * wind down (their later writes are fenced off, and another process need not wait for them to take
+   * over), waits for the threads and the release up to the deadline, completes waiting requests,
+   * and from then on reports the status from the file alone.
+   *
+   * @param threadsStarted whether the sync and long-poll threads were started
+   */
+  public void shutdown(Duration timeout, boolean threadsStarted) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    stopAll();
+    CompletableFuture<Boolean> released = keeper.close();
+    if (threadsStarted) {
+      awaitThreads(deadline, timeout);
+    }
+    loop.drain();
+    awaitRelease(released, deadline);
     live = false;
+    tracker.stopped();
+    dispatcher.shutdown(Math.max(0, deadline - System.nanoTime()));
+    shutdownTimers();
+  }
+
+  private void awaitThreads(long deadline, Duration timeout) {
+    try {
+      if (!worker.is(Thread.currentThread()) && !worker.join(deadline - System.nanoTime())) {
+        LOG.warn("the sync thread of target {} is still busy after {}; its writes are fenced off", target, timeout);
+      }
+      if (longPoller != null && !longPoller.join(deadline - System.nanoTime())) {
+        LOG.warn("the long-poll thread of target {} did not end in time", target);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void awaitRelease(CompletableFuture<Boolean> released, long deadline) {
+    try {
+      released.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn("the lease of target {} is released as soon as the database lets it (it is busy); stop returns now",
+          target);
+    } catch (ExecutionException e) {
+      LOG.warn("could not release the lease of target {}; it lapses after its TTL: {}", target,
+          String.valueOf(e.getCause()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The full status now: the store's counts with the live phase while live. */
