@@ -90,7 +90,7 @@ public final class IdleCpuProbe {
 
   private static boolean isSyncSide(String name) {
     return name.startsWith("ferry-sync") || name.startsWith("ferry-longpoll") || name.startsWith("ferry-timer")
-        || name.startsWith("ferry-listeners") || name.startsWith("ferry-transport") || name.startsWith("OkHttp");
+        || name.startsWith("ferry-lease") || name.startsWith("ferry-listeners") || name.startsWith("ferry-transport") || name.startsWith("OkHttp");
   }
 
   private static Map<Long, Long> cpu(ThreadMXBean threads, Map<Long, String> names) {

@@ -1,21 +1,16 @@
 package dev.ferry.core;
 
 import dev.ferry.core.internal.Engine;
-import dev.ferry.core.internal.LongPoller;
 import dev.ferry.core.internal.Scheduler;
 import dev.ferry.core.internal.SystemScheduler;
-import dev.ferry.core.internal.Worker;
 import dev.ferry.store.LeaseStore;
 import dev.ferry.store.MutationApplier;
 import dev.ferry.store.SyncStore;
 import dev.ferry.transport.SyncTransport;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,13 +33,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> A started manager runs cycles on one sync thread; a long-poll thread keeps one
  * pull waiting on the server so remote writes arrive within milliseconds while the sync thread
- * stays free to push; a timer thread renews the lease every TTL/3 (also during long cycles and
- * while paused) and checks the file for other processes' writes; a listener thread exists while
- * there are listeners and changes to deliver; while a push of several batches runs, an ack thread
- * writes one batch's acks while the next batch is sent (it exits when idle). Idle, all of them are
- * parked. The applier runs on the sync thread, on the ack thread (a held-back remote write that an
- * ack frees) or, for a long-poll page that arrives while no cycle runs, on the long-poll thread;
- * never on two threads at once.
+ * stays free to push; a lease thread renews the lease every TTL/3 (also during long cycles and
+ * while paused), on its own so no other timer work can delay a renewal; a timer thread checks the
+ * file for other processes' writes and wakes the sync thread at its deadlines; a listener thread
+ * exists while there are listeners and changes to deliver; while a push of several batches runs,
+ * an ack thread writes one batch's acks while the next batch is sent (it exits when idle). Idle,
+ * all of them are parked. The applier runs on the sync thread, on the ack thread (a held-back
+ * remote write that an ack frees) or, for a long-poll page that arrives while no cycle runs, on
+ * the long-poll thread; never on two threads at once.
  *
  * <p><b>Owning.</b> The manager does not close the store or the transport; close them after the
  * manager. It cancels its own HTTP calls on {@link #stop()} by interrupting the threads that make
@@ -76,13 +72,13 @@ public final class SyncManager implements AutoCloseable {
   private volatile State state = State.NEW;
 
   private SyncManager(SyncStore store, SyncTransport transport, MutationApplier applier, SyncConfig config,
-      Scheduler scheduler) {
+      Scheduler scheduler, Scheduler leaseScheduler) {
     this.store = store;
     this.config = config;
     this.target = config.target();
     checkApplier(store, applier, config);
     String owner = config.owner().orElseGet(LeaseStore::defaultOwner);
-    this.engine = new Engine(store, transport, applier, config, scheduler, owner);
+    this.engine = new Engine(store, transport, applier, config, scheduler, leaseScheduler, owner);
   }
 
   /**
@@ -96,18 +92,25 @@ public final class SyncManager implements AutoCloseable {
   public static SyncManager create(SyncStore store, SyncTransport transport, MutationApplier applier,
       SyncConfig config) {
     Objects.requireNonNull(config, "config must not be null");
-    return create(store, transport, applier, config, new SystemScheduler("ferry-timer-" + config.target()));
+    checkArguments(store, transport, applier);
+    // The lease has a timer thread of its own: no other timer work can delay a renewal.
+    return new SyncManager(store, transport, applier, config, new SystemScheduler("ferry-timer-" + config.target()),
+        new SystemScheduler("ferry-lease-" + config.target()));
   }
 
   /** Like {@link #create(SyncStore, SyncTransport, MutationApplier, SyncConfig)} on the given timers, for tests. */
   static SyncManager create(SyncStore store, SyncTransport transport, MutationApplier applier, SyncConfig config,
       Scheduler scheduler) {
+    checkArguments(store, transport, applier);
+    Objects.requireNonNull(config, "config must not be null");
+    Objects.requireNonNull(scheduler, "scheduler must not be null");
+    return new SyncManager(store, transport, applier, config, scheduler, scheduler);
+  }
+
+  private static void checkArguments(SyncStore store, SyncTransport transport, MutationApplier applier) {
     Objects.requireNonNull(store, "store must not be null");
     Objects.requireNonNull(transport, "transport must not be null");
     Objects.requireNonNull(applier, "applier must not be null");
-    Objects.requireNonNull(config, "config must not be null");
-    Objects.requireNonNull(scheduler, "scheduler must not be null");
-    return new SyncManager(store, transport, applier, config, scheduler);
   }
 
   private static void checkApplier(SyncStore store, MutationApplier applier, SyncConfig config) {
@@ -166,53 +169,10 @@ public final class SyncManager implements AutoCloseable {
       }
       boolean wasRunning = state == State.RUNNING;
       state = State.STOPPED;
-      long deadline = System.nanoTime() + config.stopTimeout().toNanos();
-      engine.stopAll();
-      // Released while the threads wind down: their later writes are fenced off, and another
-      // process need not wait for them to take over.
-      CompletableFuture<Boolean> released = engine.keeper().close();
-      if (wasRunning) {
-        awaitThreads(deadline);
-      }
-      engine.loop().drain();
-      awaitRelease(released, deadline);
-      engine.notLive();
-      engine.tracker().stopped();
-      engine.dispatcher().shutdown(Math.max(0, deadline - System.nanoTime()));
-      engine.scheduler().shutdown();
+      engine.shutdown(config.stopTimeout(), wasRunning);
       if (wasRunning) {
         LOG.info("sync of target {} stopped", target);
       }
-    }
-  }
-
-  private void awaitThreads(long deadline) {
-    try {
-      Worker worker = engine.worker();
-      if (!worker.is(Thread.currentThread()) && !worker.join(deadline - System.nanoTime())) {
-        LOG.warn("the sync thread of target {} is still busy after {}; its writes are fenced off", target,
-            config.stopTimeout());
-      }
-      LongPoller longPoller = engine.longPoller();
-      if (longPoller != null && !longPoller.join(deadline - System.nanoTime())) {
-        LOG.warn("the long-poll thread of target {} did not end in time", target);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void awaitRelease(CompletableFuture<Boolean> released, long deadline) {
-    try {
-      released.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      LOG.warn("the lease of target {} is released as soon as the database lets it (it is busy); stop returns now",
-          target);
-    } catch (ExecutionException e) {
-      LOG.warn("could not release the lease of target {}; it lapses after its TTL: {}", target,
-          String.valueOf(e.getCause()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -282,7 +242,8 @@ public final class SyncManager implements AutoCloseable {
 
   /**
    * Pauses sync with a named, persisted reason (it survives restarts): waits for a cycle in flight
-   * to finish its current batch or page, then pushes and pulls nothing until every reason is gone.
+   * to finish its current batch or page and calls off the long-poll in flight, then pushes and
+   * pulls nothing until every reason is gone: once it returns, no push or pull starts.
    * The lease is kept and renewed meanwhile, so no other process takes over. Phase {@code
    * disabled}, reason {@code paused}.
    *
@@ -293,9 +254,12 @@ public final class SyncManager implements AutoCloseable {
    */
   public boolean pause(String reason) {
     boolean added = store.targets().addPauseReason(target, reason);
-    Set<String> reasons = engine.pauses().refresh();
-    awaitNoCycle(reason);
-    engine.tracker().paused(reasons);
+    engine.pauses().refresh();
+    try {
+      awaitNoCycle(reason);
+    } finally {
+      engine.pausesChanged();
+    }
     return added;
   }
 
@@ -307,18 +271,11 @@ public final class SyncManager implements AutoCloseable {
    */
   public boolean resume(String reason) {
     boolean removed = store.targets().removePauseReason(target, reason);
-    Set<String> reasons = engine.pauses().refresh();
+    engine.pauses().refresh();
     if (!removed) {
       return false;
     }
-    if (reasons.isEmpty()) {
-      engine.tracker().resumed();
-      if (state == State.RUNNING) {
-        engine.loop().kick();
-      }
-    } else {
-      engine.tracker().paused(reasons);
-    }
+    engine.pausesChanged();
     return true;
   }
 

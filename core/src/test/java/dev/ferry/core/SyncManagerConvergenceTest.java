@@ -22,7 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * End to end against the reference server on loopback: three replicas in one JVM write concurrently
  * (often to the same keys, upserts and deletes) and must converge: every replica's documents equal
- * the server log folded in seq order, every recorded mutation is on the server, none twice.
+ * the server log folded in seq order, every recorded mutation is on the server, none twice —
+ * also with long-poll on and no poll to fall back on, and while the server is stopped and
+ * restarted mid-run.
  */
 class SyncManagerConvergenceTest {
 
@@ -35,6 +37,17 @@ class SyncManagerConvergenceTest {
   void threeReplicas_concurrentWritesToTheSameKeys_converge() throws Exception {
     try (Cluster cluster = new Cluster(dir)) {
       List<Cluster.Replica> replicas = start(cluster);
+      runWriters(replicas, null);
+      assertConverged(cluster, replicas);
+    }
+  }
+
+  @Test
+  void threeReplicas_longPollOnAndNoPollToHideAMiss_converge() throws Exception {
+    try (Cluster cluster = new Cluster(dir)) {
+      // Remote writes reach an idle replica only through its long-poll: the poll is an hour away.
+      List<Cluster.Replica> replicas = start(cluster,
+          Cluster.config().longPollWait(Duration.ofSeconds(25)).pollInterval(Duration.ofHours(1)));
       runWriters(replicas, null);
       assertConverged(cluster, replicas);
     }
@@ -85,9 +98,13 @@ class SyncManagerConvergenceTest {
   }
 
   private static List<Cluster.Replica> start(Cluster cluster) {
+    return start(cluster, Cluster.config());
+  }
+
+  private static List<Cluster.Replica> start(Cluster cluster, SyncConfig.Builder config) {
     List<Cluster.Replica> replicas = new ArrayList<>();
     for (String name : List.of("alpha", "beta", "gamma")) {
-      Cluster.Replica r = cluster.replica(name);
+      Cluster.Replica r = cluster.replica(name, config);
       r.manager().start();
       replicas.add(r);
     }

@@ -110,11 +110,14 @@ class SyncManagerTwoProcessTest {
           assertEquals(0, transport.calls.get(), "the waiter never talked to the server");
           Collections.sort(latenciesMs);
           long median = latenciesMs.get(latenciesMs.size() / 2);
+          long p90 = latenciesMs.get((int) Math.ceil(latenciesMs.size() * 0.9) - 1);
           long max = latenciesMs.get(latenciesMs.size() - 1);
-          System.out.println("other process's writes reached the server after: median " + median + " ms, max "
-              + max + " ms");
-          assertTrue(median < 1_000, "median " + median + " ms");
-          assertTrue(max < 2_000, "max " + max + " ms");
+          System.out.println("other process's writes reached the server after: median " + median + " ms, p90 " + p90
+              + " ms, max " + max + " ms");
+          // The issue: within a second. Measured here: p90 50-350 ms (at most the holder's 250 ms
+          // change check); the max gets a generous margin for a loaded machine.
+          assertTrue(p90 < 1_000, "p90 " + p90 + " ms, all: " + latenciesMs);
+          assertTrue(max < 2_000, "max " + max + " ms, all: " + latenciesMs);
 
           long killedAt = System.nanoTime();
           holder.destroyForcibly().waitFor();

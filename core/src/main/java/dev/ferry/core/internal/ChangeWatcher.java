@@ -89,8 +89,8 @@ public final class ChangeWatcher {
     boolean baseline = lastDataVersion == Long.MIN_VALUE;
     lastDataVersion = version;
     // Pause reasons first: a cycle the new mutations trigger must already see a new pause.
-    Set<String> reasons = Set.copyOf(store.targets().pauseReasons(target));
-    if (!reasons.equals(pauses.current())) {
+    Set<String> reasons = pauses.refreshChanged();
+    if (reasons != null) {
       onPauseChange.accept(reasons);
     }
     long highest = store.outbox().highestSeq();

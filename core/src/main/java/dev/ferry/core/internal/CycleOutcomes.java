@@ -207,15 +207,43 @@ final class CycleOutcomes {
   }
 
   CycleResult heldElsewhere(LeaseKeeper.View lease, long t0) {
-    longPollReady = false;
-    LeaseInfo info = lease.lease();
     String holder = lease.owner();
-    String message = info == null ? "the lease of target " + target + " is held by another process"
-        : "the lease of target " + target + " is held by " + holder + " until "
-            + Instant.ofEpochMilli(info.expiresAtMillis());
-    tracker.update(s -> s.withLease(false).withPhase(Phase.IDLE, ReasonCode.LEASE_HELD_ELSEWHERE, message));
+    String message = waitForLease(holder);
     return result(Outcome.LEASE_HELD_ELSEWHERE, Phase.IDLE, ReasonCode.LEASE_HELD_ELSEWHERE, message, holder, true,
         null, t0, new PushStep.Outcome(), new PullStep.Outcome());
+  }
+
+  /**
+   * Another process holds the lease: this manager waits, shows the holder, and has no failures or
+   * backoff of its own (the holder's are in the file, taken over with the lease: {@link #adopt}).
+   *
+   * @return the reason message
+   */
+  String waitForLease(@Nullable String holder) {
+    longPollReady = false;
+    backoffActive = false;
+    retryAfterActive = false;
+    String message = StatusAssembler.heldElsewhereMessage(target, holder);
+    tracker.update(s -> s.reasonCode() == ReasonCode.PAUSED ? s.withLease(false) : s.waitingForLease(message));
+    return message;
+  }
+
+  /**
+   * This manager has just taken the lease: it continues the target's failure count and backoff as
+   * the last holder left them in the file (its own view of them is older, or empty while it waited).
+   */
+  void adopt(TargetState state) {
+    long now = clock.millis();
+    Long until = state.backoffUntil();
+    boolean backingOff = until != null && until > now && state.consecutiveFailures() > 0;
+    if (backingOff) {
+      long untilNanos = scheduler.nanoTime() + Duration.ofMillis(until - now).toNanos();
+      if (!backoffActive || untilNanos - backoffUntilNanos > 0) {
+        backoffUntilNanos = untilNanos;
+        backoffActive = true;
+      }
+    }
+    tracker.update(s -> s.withFailures(state.consecutiveFailures(), backingOff ? until : null, state.lastError()));
   }
 
   CycleResult paused(Set<String> reasons, long t0, PushStep.Outcome pushed, PullStep.Outcome pulled) {

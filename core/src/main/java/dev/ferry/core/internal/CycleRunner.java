@@ -16,6 +16,7 @@ import dev.ferry.transport.TransportException;
 import dev.ferry.transport.wire.PullResponse;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One sync cycle, run synchronously on the calling thread (DESIGN section 4): skip when paused or
@@ -135,6 +136,12 @@ public final class CycleRunner {
       if (writer == null) {
         return outcomes.leaseLost("the lease of target " + target + " was given up", t0, pushed, pulled);
       }
+      if (!tracker.live().leaseHeldByMe()) {
+        outcomes.adopt(store.targets().state(target));
+        if (inBackoff(t0) && (!force || outcomes.serverAsksToWait(t0))) {
+          return outcomes.interrupted(Outcome.BACKING_OFF, t0, pushed, pulled);
+        }
+      }
       tracker.update(s -> {
         LiveState held = s.withLease(true).withPauses(Set.of());
         ReasonCode c = s.reasonCode();
@@ -215,6 +222,11 @@ public final class CycleRunner {
       outcomes.fail(Stage.PULL, e, t0, new PushStep.Outcome(), pulled);
       return LongPollApplied.FAILED;
     }
+  }
+
+  /** The timer found the lease held by another process: wait for it, showing the holder. */
+  public void leaseHeldElsewhere(@Nullable String holder) {
+    outcomes.waitForLease(holder);
   }
 
   /** The long-poll itself failed (not cancelled by a stop): a pull failure with its backoff. */

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * lets the change watcher take over at once when the holder released it. The cycle calls {@link
  * #ensure()}, which touches the database only when the last renewal is older than TTL/3.
  *
- * <p>Losing or gaining the lease on the timer is reported to the loop through callbacks (the cycle
- * learns it from {@link #ensure()}). The epoch of a lease
+ * <p>Losing or gaining the lease on the timer, and a new holder while waiting, are reported through
+ * callbacks (the cycle learns it from {@link #ensure()}). The epoch of a lease
  * rises only when the owner changes; {@link #rotateOwner()} changes this manager's owner name so
  * that its next lease gets a higher epoch (needed when the server has seen a newer epoch than the
  * file knows, e.g. after a backup of the file was restored). Thread-safe.
@@ -68,6 +69,7 @@ public final class LeaseKeeper {
   private @Nullable FencedWriter writer;
   private volatile Runnable onAcquired = () -> {};
   private volatile Runnable onLost = () -> {};
+  private volatile Consumer<View> onHeldElsewhere = v -> {};
   private volatile boolean timerOn;
   private volatile boolean closed;
   private Scheduler.@Nullable Cancellable timer;
@@ -90,6 +92,14 @@ public final class LeaseKeeper {
   public void callbacks(Runnable acquired, Runnable lost) {
     this.onAcquired = acquired;
     this.onLost = lost;
+  }
+
+  /**
+   * Called (on the timer thread) when, not holding the lease, this manager first sees it held by
+   * another process, or by a different one than before.
+   */
+  public void onHeldElsewhere(Consumer<View> heldElsewhere) {
+    this.onHeldElsewhere = heldElsewhere;
   }
 
   /** This manager's owner name. */
@@ -249,12 +259,29 @@ public final class LeaseKeeper {
    * holds it now (the holder released it), take it over at once.
    */
   public void onExternalChange() {
-    if (view.mine || !timerOn) {
+    View before = view;
+    if (before.mine || !timerOn) {
       return;
     }
     Optional<LeaseInfo> current = store.leases().current(target);
     if (current.isEmpty() || !current.get().held()) {
       tickNow();
+    } else if (!current.get().owner().equals(before.owner()) && io.tryLock()) {
+      // Another process took over from the holder: what the status shows must follow. Skipped when
+      // this manager's own lease I/O is under way: it brings a fresher view anyway.
+      View after = new View(current.get(), false, before.checkedAtNanos);
+      boolean unchanged;
+      try {
+        unchanged = view == before;
+        if (unchanged) {
+          view = after;
+        }
+      } finally {
+        io.unlock();
+      }
+      if (unchanged) {
+        report(before, after);
+      }
     }
   }
 
@@ -310,6 +337,12 @@ public final class LeaseKeeper {
       onAcquired.run();
     } else if (before.mine && !after.mine) {
       onLost.run();
+    } else if (heldByAnother(after) && (!heldByAnother(before) || !after.lease.owner().equals(before.owner()))) {
+      onHeldElsewhere.accept(after);
     }
+  }
+
+  private static boolean heldByAnother(View v) {
+    return !v.mine && v.lease != null && v.lease.held();
   }
 }

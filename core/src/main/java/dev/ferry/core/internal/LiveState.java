@@ -67,6 +67,16 @@ public record LiveState(
         leaseHeldByMe, serverLatestSeq, pauseReasons);
   }
 
+  /**
+   * Waiting for a lease {@code message} says is held elsewhere: phase {@code idle}, reason {@code
+   * lease_held_elsewhere}, and none of the failure fields, which belong to whoever syncs (a
+   * manager taking the lease over continues from what the file says then).
+   */
+  public LiveState waitingForLease(String message) {
+    return new LiveState(Phase.IDLE, ReasonCode.LEASE_HELD_ELSEWHERE, message, null, 0, null, lastSyncAtMillis, false,
+        serverLatestSeq, pauseReasons);
+  }
+
   public LiveState withSuccess(long syncAtMillis) {
     return new LiveState(phase, reasonCode, reasonMessage, lastError, 0, null, syncAtMillis, leaseHeldByMe,
         serverLatestSeq, pauseReasons);

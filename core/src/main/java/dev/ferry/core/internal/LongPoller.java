@@ -5,6 +5,7 @@ import dev.ferry.transport.wire.PullResponse;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
@@ -28,11 +29,13 @@ public final class LongPoller {
    * What one long-poll returned.
    *
    * @param since the cursor it was issued at
-   * @param page the page, or null when it failed
-   * @param error the failure, or null
+   * @param page the page, or null when it failed or was dropped
+   * @param error the failure, or null (both null: dropped for a pause, nothing to do)
    * @param elapsedNanos how long the call took, in the loop's scheduler time
+   * @param answeredAtNanos the scheduler time the call returned
    */
-  public record Result(long since, @Nullable PullResponse page, @Nullable Throwable error, long elapsedNanos) {}
+  public record Result(long since, @Nullable PullResponse page, @Nullable Throwable error, long elapsedNanos,
+      long answeredAtNanos) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(LongPoller.class);
   private static final long NONE = -1;
@@ -45,12 +48,20 @@ public final class LongPoller {
   private final AtomicLong requested = new AtomicLong(NONE);
   private final Thread thread;
   private final CallGuard calls = new CallGuard();
+  private final BooleanSupplier mayStart;
+  private final Object callLock = new Object();
+  private @Nullable Thread inCall;
+  private boolean aborted;
   private volatile boolean stopped;
 
-  /** @param ticker the loop's scheduler time, to tell a held long-poll from one answered at once */
-  public LongPoller(SyncTransport transport, int pageSize, Duration wait, Consumer<Result> deliver, LongSupplier ticker,
-      String name) {
+  /**
+   * @param mayStart asked right before each call (false while paused: the call is skipped)
+   * @param ticker the loop's scheduler time, to tell a held long-poll from one answered at once
+   */
+  public LongPoller(SyncTransport transport, int pageSize, Duration wait, Consumer<Result> deliver,
+      BooleanSupplier mayStart, LongSupplier ticker, String name) {
     this.transport = transport;
+    this.mayStart = mayStart;
     this.ticker = ticker;
     this.pageSize = pageSize;
     this.wait = wait;
@@ -84,6 +95,65 @@ public final class LongPoller {
     return !thread.isAlive();
   }
 
+  /**
+   * Calls the long-poll off for the manager's pause: one in flight is interrupted (the HTTP
+   * transport answers {@code CANCELLED} at once) and handed back as dropped, not failed. Together
+   * with the pause check right before each call this guarantees that no long-poll starts, or
+   * stays in flight, once {@code pause} has returned.
+   */
+  public void abort() {
+    synchronized (callLock) {
+      Thread t = inCall;
+      if (t != null) {
+        aborted = true;
+        t.interrupt();
+      }
+    }
+  }
+
+  /** One long-poll, or a dropped result when paused or aborted; null when stopped before the call. */
+  private @Nullable Result poll(long since) {
+    synchronized (callLock) {
+      inCall = Thread.currentThread();
+      aborted = false;
+    }
+    long t0 = ticker.getAsLong();
+    Result result;
+    try {
+      // Checked after publishing this thread: a pause either is seen here or sees the call and aborts it.
+      if (!mayStart.getAsBoolean()) {
+        return dropped(since);
+      }
+      PullResponse page = calls.call(() -> transport.pull(since, pageSize, wait));
+      long t1 = ticker.getAsLong();
+      result = new Result(since, page, null, t1 - t0, t1);
+    } catch (CycleAbort stoppedBeforeTheCall) {
+      return null;
+    } catch (Throwable e) {
+      // An Error from the transport too: it becomes the loop's failure, and this thread lives on.
+      Crashes.rethrowIfFatal(e);
+      long t1 = ticker.getAsLong();
+      result = new Result(since, null, e, t1 - t0, t1);
+    } finally {
+      synchronized (callLock) {
+        inCall = null;
+        if (aborted) {
+          // The interrupt was meant for the call only.
+          Thread.interrupted();
+        }
+      }
+    }
+    boolean wasAborted;
+    synchronized (callLock) {
+      wasAborted = aborted;
+    }
+    return wasAborted && result.error() != null ? dropped(since) : result;
+  }
+
+  private static Result dropped(long since) {
+    return new Result(since, null, null, 0, 0);
+  }
+
   private void run() {
     while (!stopped) {
       long since = requested.getAndSet(NONE);
@@ -94,19 +164,8 @@ public final class LongPoller {
         }
         continue;
       }
-      Result result;
-      long t0 = ticker.getAsLong();
-      try {
-        PullResponse page = calls.call(() -> transport.pull(since, pageSize, wait));
-        result = new Result(since, page, null, ticker.getAsLong() - t0);
-      } catch (CycleAbort stoppedBeforeTheCall) {
-        return;
-      } catch (Throwable e) {
-        // An Error from the transport too: it becomes the loop's failure, and this thread lives on.
-        Crashes.rethrowIfFatal(e);
-        result = new Result(since, null, e, ticker.getAsLong() - t0);
-      }
-      if (stopped) {
+      Result result = poll(since);
+      if (result == null || stopped) {
         return;
       }
       try {

@@ -36,22 +36,37 @@ public final class StatusAssembler {
         s.lastSyncAt(), s.serverLatestSeq(), false);
   }
 
-  /** The status of a running manager: file counts with the manager's own phase, reason and failures. */
+  /**
+   * The status of a running manager: file counts with the manager's own phase, reason and failures.
+   * While it waits for a lease held elsewhere, the reason message names the holder as the file says
+   * now (the holder may have changed since the manager last looked); its own failure fields are
+   * empty then, since a non-holder does not sync (see {@link LiveState#waitingForLease}).
+   */
   public static SyncStatus fromLive(StoreStatus file, LiveState live, String owner) {
     TargetState s = file.state();
     Phase phase = live.phase();
     ReasonCode code = live.reasonCode();
     String message = live.reasonMessage();
+    LeaseInfo lease = file.lease();
+    boolean mine = lease != null && lease.isHeldBy(owner);
+    if (code == ReasonCode.LEASE_HELD_ELSEWHERE && lease != null && !mine) {
+      message = lease.held() ? heldElsewhereMessage(file.target(), lease.owner())
+          : "the lease of target " + file.target() + " is free; this manager takes it over at its next attempt";
+    }
     if (!file.pauseReasons().isEmpty()) {
       phase = Phase.DISABLED;
       code = ReasonCode.PAUSED;
       message = pausedMessage(file.pauseReasons());
     }
-    LeaseInfo lease = file.lease();
-    boolean mine = lease != null && lease.isHeldBy(owner);
     Long lastSync = max(s.lastSyncAt(), live.lastSyncAtMillis());
     return build(file, true, phase, code, message, live.lastError(), live.consecutiveFailures(),
         live.backoffUntilMillis(), lastSync, Math.max(s.serverLatestSeq(), live.serverLatestSeq()), mine);
+  }
+
+  /** The reason message of a manager waiting for the lease {@code holder} has. */
+  public static String heldElsewhereMessage(String target, @Nullable String holder) {
+    return holder == null ? "the lease of target " + target + " is held by another process"
+        : "the lease of target " + target + " is held by " + holder;
   }
 
   /** The reason message shown while paused. */

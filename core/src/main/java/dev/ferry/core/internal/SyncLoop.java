@@ -244,7 +244,7 @@ public final class SyncLoop {
       }
       if (p != null && error instanceof TransportException t && t.kind() == TransportException.Kind.RATE_LIMITED) {
         // The server has no room for another waiting pull: not a failure, try again later.
-        p.refused(scheduler.nanoTime(), t.retryAfter().orElse(null));
+        p.refused(lp.answeredAtNanos(), t.retryAfter().orElse(null));
         return;
       }
       runner.longPollFailed(error);
@@ -254,7 +254,7 @@ public final class SyncLoop {
     }
     PullResponse page = lp.page();
     if (p != null && page != null) {
-      p.answered(scheduler.nanoTime(), lp.elapsedNanos(), page.mutations().isEmpty());
+      p.answered(lp.answeredAtNanos(), lp.elapsedNanos(), page.mutations().isEmpty());
     }
     if (page != null) {
       CycleRunner.LongPollApplied applied = runner.applyLongPoll(page);

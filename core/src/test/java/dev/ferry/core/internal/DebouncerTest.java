@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 class DebouncerTest {
@@ -99,11 +100,15 @@ class DebouncerTest {
   /**
    * Many threads notify while a loop thread runs cycles; every notify must be followed by the start
    * of a cycle (beginCycle) that happens after it. The loop thread only starts a cycle when the
-   * debouncer says one is due, so a lost wake-up shows as a notify with no later cycle.
+   * debouncer says one is due, and otherwise parks like the real sync thread — until the
+   * debouncer's wake-up or its deadline — so a lost wake-up shows as a notify with no later cycle
+   * (the test would hang on it rather than spin it away).
    */
   @Test
   void concurrentNotifiesAndCycles_neverLoseAWakeUp() throws Exception {
-    Debouncer real = new Debouncer(System::nanoTime, () -> {}, Duration.ZERO, Duration.ofMillis(1));
+    Thread[] loopThread = new Thread[1];
+    Debouncer real = new Debouncer(System::nanoTime, () -> LockSupport.unpark(loopThread[0]), Duration.ZERO,
+        Duration.ofMillis(1));
     AtomicLong lastNotifySeq = new AtomicLong();
     AtomicLong coveredSeq = new AtomicLong();
     AtomicLong seq = new AtomicLong();
@@ -130,25 +135,30 @@ class DebouncerTest {
     Thread loop = new Thread(() -> {
       while (true) {
         boolean done = writersDone.get();
-        long due = real.dueAt(System.nanoTime());
-        if (due != Debouncer.NONE && due - System.nanoTime() <= 0) {
+        long now = System.nanoTime();
+        long due = real.dueAt(now);
+        if (due != Debouncer.NONE && due - now <= 0) {
           real.beginCycle();
           // The cycle "reads the outbox": everything notified so far is covered.
           coveredSeq.set(seq.get());
           real.endCycle();
         } else if (done && due == Debouncer.NONE) {
           return;
+        } else if (due == Debouncer.NONE) {
+          LockSupport.park(this);
         } else {
-          Thread.onSpinWait();
+          LockSupport.parkNanos(this, due - now);
         }
       }
     });
+    loopThread[0] = loop;
     loop.start();
     start.countDown();
     for (Thread t : threads) {
       t.join();
     }
     writersDone.set(true);
+    LockSupport.unpark(loop);
     loop.join(60_000);
     assertFalse(loop.isAlive());
     assertEquals(lastNotifySeq.get(), coveredSeq.get(), "every notify was covered by a later cycle");

@@ -3,6 +3,7 @@ package dev.ferry.core.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.core.Await;
 import dev.ferry.core.FakeServer;
 import dev.ferry.core.Rig;
 import dev.ferry.store.MutationState;
@@ -25,13 +26,16 @@ import org.junit.jupiter.api.io.TempDir;
  * Property test of the wake-up logic: for many seeds, a random interleaving of writes, notifies
  * (some delayed after their commit, as a host thread may be), loop steps, clock moves, notifies and
  * writes arriving <em>during</em> a cycle, and failed pushes and pulls. Afterwards the loop is run
- * only up to deadlines well short of the safety-net poll, so a lost wake-up would leave mutations
- * pending: every recorded mutation must be on the server exactly once.
+ * only up to deadlines well short of the safety-net poll (1 h), so a lost wake-up would leave
+ * mutations pending: every recorded mutation must be on the server exactly once. Run twice: without
+ * long-poll, and with the long-poll thread running (its pages applied between and during steps,
+ * cycles for notifies alone not pulling while it is outstanding).
  */
 class SyncLoopNoLostWakeUpTest {
 
   private static final int SEEDS = 40;
-  private static final Duration POLL = Duration.ofHours(6);
+  private static final Duration POLL = Duration.ofHours(1);
+  private static final String LONG_POLL_THREAD = "ferry-longpoll-cloud";
 
   @TempDir Path dir;
 
@@ -39,16 +43,32 @@ class SyncLoopNoLostWakeUpTest {
   void randomInterleavings_everyRecordedMutationIsPushedExactlyOnce() throws Exception {
     for (long seed = 1; seed <= SEEDS; seed++) {
       Path d = Files.createDirectory(dir.resolve("seed-" + seed));
-      run(seed, d);
+      run(seed, d, false);
     }
   }
 
-  private void run(long seed, Path d) {
+  @Test
+  void randomInterleavings_withTheLongPollRunning_everyRecordedMutationIsPushedExactlyOnce() throws Exception {
+    int withLongPolls = 0;
+    for (long seed = 1; seed <= SEEDS; seed++) {
+      Path d = Files.createDirectory(dir.resolve("long-poll-seed-" + seed));
+      withLongPolls += run(seed, d, true) > 0 ? 1 : 0;
+    }
+    assertTrue(withLongPolls > SEEDS / 2, "the long-poll ran in " + withLongPolls + " of " + SEEDS + " seeds");
+  }
+
+  /** One seed; returns how many long-polls the server saw. */
+  private int run(long seed, Path d, boolean longPoll) {
     Random random = new Random(seed);
     int batch = 1 + random.nextInt(4);
     try (Rig rig = Rig.open(d, b -> b.pollInterval(POLL).pushBatchSize(batch)
-        .backoff(Duration.ofMillis(100), Duration.ofSeconds(5)))) {
+        .backoff(Duration.ofMillis(100), Duration.ofSeconds(5)).longPollWait(longPoll ? Duration.ofSeconds(25)
+            : Duration.ZERO))) {
       SyncLoop loop = rig.engine.loop();
+      LongPoller poller = rig.engine.longPoller();
+      if (poller != null) {
+        poller.start();
+      }
       Set<Long> recorded = new HashSet<>();
       Deque<Runnable> delayedNotifies = new ArrayDeque<>();
       int[] keys = {0};
@@ -114,7 +134,11 @@ class SyncLoopNoLostWakeUpTest {
         write.run();
         rig.engine.debouncer().notifyDirty();
       }
-      quiesce(rig, loop);
+      if (longPoll) {
+        settleWithLongPoll(rig, loop);
+      } else {
+        quiesce(rig, loop);
+      }
 
       List<PulledMutation> log = rig.server.log();
       List<Long> pushed = new ArrayList<>();
@@ -125,7 +149,31 @@ class SyncLoopNoLostWakeUpTest {
       assertEquals(recorded, new HashSet<>(pushed), "seed " + seed + ": every recorded mutation pushed");
       assertEquals(0, rig.rows(MutationState.PENDING).size(), "seed " + seed);
       assertTrue(recorded.size() > 10, "seed " + seed + " recorded " + recorded.size());
+      return rig.server.longPolls();
     }
+  }
+
+  /**
+   * {@link #quiesce} until the long-poll thread is idle too (parked, or waiting on the server for
+   * news) and a last step finds nothing due before half the poll interval: a page it delivers
+   * afterwards cannot change the outcome.
+   */
+  private static void settleWithLongPoll(Rig rig, SyncLoop loop) {
+    for (int round = 0; round < 1_000; round++) {
+      quiesce(rig, loop);
+      Await.until("the long-poll thread idle", () -> idle(LONG_POLL_THREAD));
+      long next = loop.step();
+      if ((next == SyncLoop.NONE || next - rig.scheduler.nanoTime() >= POLL.toNanos() / 2) && idle(LONG_POLL_THREAD)) {
+        return;
+      }
+    }
+    throw new AssertionError("the loop and the long-poll did not settle");
+  }
+
+  private static boolean idle(String threadName) {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(threadName))
+        .allMatch(t -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING
+            || t.getState() == Thread.State.TERMINATED);
   }
 
   /** Steps to each deadline that comes before half the poll interval; stops when none does. */
