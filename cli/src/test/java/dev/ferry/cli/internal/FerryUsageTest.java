@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.cli.Ferry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -23,10 +26,25 @@ class FerryUsageTest {
   void help_everyCommand_printsUsageOnStdoutAndExitsZero(String command) {
     String[] args = (command.isEmpty() ? "--help" : command + " --help").split(" ");
 
-    Cli.Result r = Cli.run(args).expect(Ferry.OK);
+    // picocli reports a help text it cannot format (a bare '%') on System.err, not the command's err.
+    PrintStream systemErr = System.err;
+    ByteArrayOutputStream picocliWarnings = new ByteArrayOutputStream();
+    Cli.Result r;
+    try {
+      System.setErr(new PrintStream(picocliWarnings, true, StandardCharsets.UTF_8));
+      r = Cli.run(args).expect(Ferry.OK);
+    } finally {
+      System.setErr(systemErr);
+    }
 
     assertTrue(r.out().contains("Usage: ferry" + (command.isEmpty() ? "" : " " + command) + " ["), r.out());
     assertEquals("", r.err());
+    assertEquals("", picocliWarnings.toString(StandardCharsets.UTF_8), "the help text formats cleanly");
+  }
+
+  @Test
+  void help_bench_showsTheIdleTargetWithItsPercentSign() {
+    assertTrue(Cli.run("bench", "--help").expect(Ferry.OK).out().contains("idle CPU < 1 % of a core."));
   }
 
   @Test
