@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.cli.Ferry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -72,6 +73,27 @@ class FerryUsageTest {
     assertEquals(1, r.err().lines().count(), r.err());
     assertTrue(r.err().startsWith("ferry status: Unknown option: '--frobnicate'"), r.err());
     assertFalse(Files.exists(db), "nothing was created");
+  }
+
+  @Test
+  void badUsage_withJson_printsOneErrorDocumentOnStdoutToo() {
+    String missing = dir.resolve("missing.db").toString();
+    String[][] runs = {
+      {"status", "--db", missing, "--json"},
+      {"status", "--db", missing, "--json", "--frobnicate"},
+      {"outbox", "drop", "--db", missing, "--json", "x"},
+      {"sync", "--db", missing, "--json"},
+      {"demo", "--replicas", "0", "--json"},
+    };
+    for (String[] args : runs) {
+      Cli.Result r = Cli.run(args).expect(Ferry.USAGE);
+
+      JsonNode doc = r.json();
+      assertEquals(Ferry.USAGE, doc.get("exit_code").asInt(), r.out());
+      assertTrue(r.err().contains(doc.get("error").asText()), "stderr says the same: " + r.err());
+      assertEquals(1, r.err().lines().count(), r.err());
+    }
+    assertEquals("", Cli.run("status", "--db", missing).expect(Ferry.USAGE).out(), "no JSON without --json");
   }
 
   @Test
