@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
           + " propagation latency of single writes (p50/p99), and the idle CPU of a live replica with"
           + " its long-poll parked.",
       "Targets on a 2-core machine: push and pull+apply >= 60,000 mutations/s, p50 <= 10 ms,"
-          + " p99 <= 50 ms, idle CPU < 1 % of a core."
+          + " p99 <= 50 ms, idle CPU < 1 %% of a core."
     })
 final class BenchCommand extends BaseCommand {
 

@@ -3,6 +3,7 @@ package dev.ferry.cli.internal;
 import dev.ferry.cli.Ferry;
 import dev.ferry.store.StoreException;
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -11,7 +12,8 @@ import picocli.CommandLine.ParseResult;
 /**
  * Builds the picocli command line of {@code ferry} with its error handling: bad usage prints one
  * line on standard error and exits {@value Ferry#USAGE}; a failure while running prints one line
- * (and, with {@code --json}, an error document on standard output) and exits with its code.
+ * and exits with its code. Either way, with {@code --json}, standard output gets one error document
+ * {@code {"error", "exit_code"}}.
  */
 public final class CommandLines {
 
@@ -51,9 +53,19 @@ public final class CommandLines {
   private static int usageError(ParameterException e, String[] args) {
     CommandLine cl = e.getCommandLine();
     String name = cl.getCommandSpec().qualifiedName();
-    cl.getErr().println(name + ": " + firstLine(e.getMessage()) + " (see '" + name + " --help')");
+    String message = firstLine(String.valueOf(e.getMessage()));
+    cl.getErr().println(name + ": " + message + " (see '" + name + " --help')");
     cl.getErr().flush();
+    // The arguments may not have parsed, so --json is looked for among them: a script that asked
+    // for JSON gets a document on standard output whatever went wrong.
+    if (Arrays.asList(args).contains("--json")) {
+      printError(cl, message, Ferry.USAGE);
+    }
     return Ferry.USAGE;
+  }
+
+  private static void printError(CommandLine cl, String message, int code) {
+    Json.print(cl.getOut(), Json.object().put("error", message).put("exit_code", code));
   }
 
   private static int failure(Exception e, CommandLine cl, ParseResult parsed) {
@@ -76,7 +88,7 @@ public final class CommandLines {
     cl.getErr().println(name + ": " + firstLine(String.valueOf(message)));
     cl.getErr().flush();
     if (wantsJson(parsed)) {
-      Json.print(cl.getOut(), Json.object().put("error", message).put("exit_code", code));
+      printError(cl, message, code);
     }
     return code;
   }

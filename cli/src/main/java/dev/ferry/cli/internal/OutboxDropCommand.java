@@ -11,8 +11,9 @@ import picocli.CommandLine.Parameters;
     name = "drop",
     mixinStandardHelpOptions = true,
     header = "Delete pending or quarantined mutations for good.",
-    description = "Deletes pending or quarantined mutations for good; acked rows stay. The local"
-        + " data they changed is not undone; a remote write they held back is applied by the next sync.")
+    description = "Deletes pending or quarantined mutations for good. The local data they changed is"
+        + " not undone; a remote write they held back is applied by the next sync. A SEQ that does not"
+        + " exist or is acked (the server has it) refuses the whole request: nothing changes, exit 1.")
 final class OutboxDropCommand extends BaseCommand {
 
   @Option(names = "--db", required = true, paramLabel = "FILE", description = "the local SQLite file")

@@ -2,12 +2,28 @@ package dev.ferry.cli.internal;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.ferry.cli.Ferry;
+import dev.ferry.store.MutationState;
 import dev.ferry.store.SyncStore;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
-/** What {@code ferry outbox requeue} and {@code drop} share. */
+/**
+ * What {@code ferry outbox requeue} and {@code drop} share. Every SEQ is checked before anything
+ * changes: one that does not exist or is acked (the server has it; there is nothing to requeue or
+ * drop) refuses the whole request with exit {@value Ferry#FAILED}, so a typo in a list of seqs never
+ * half-applies it. Requeueing a row that is already pending is a no-op, said so.
+ */
 final class OutboxRepair {
+
+  private static final int MAX_PROBLEMS_SHOWN = 5;
+
+  /** The state of one row, read from {@code ferry_mutations} (the store has no look-up by seq). */
+  private static final String STATE_OF_SEQ = "SELECT state FROM ferry_mutations WHERE seq = ?";
 
   enum Action {
     REQUEUE("requeued"),
@@ -30,18 +46,71 @@ final class OutboxRepair {
     }
     List<Long> distinct = seqs.stream().distinct().toList();
     try (SyncStore store = LocalFile.openExisting(command.spec, db)) {
-      int n = action == Action.REQUEUE ? store.outbox().requeue(distinct) : store.outbox().drop(distinct);
-      if (json) {
-        ArrayNode requested = Json.array();
-        distinct.forEach(requested::add);
-        Json.print(command.out(), Json.object().put("action", action.name().toLowerCase(java.util.Locale.ROOT))
-            .put(action.past, n).set("requested", requested));
-      } else {
-        String rule = action == Action.REQUEUE ? " (only quarantined rows move)" : " (acked rows stay)";
-        command.out().println(action.past + " " + n + " of " + distinct.size() + " mutation(s)"
-            + (n < distinct.size() ? rule : ""));
+      Map<Long, Optional<String>> states = states(store, distinct);
+      List<Long> toChange = new ArrayList<>();
+      List<Long> alreadyPending = new ArrayList<>();
+      List<String> problems = new ArrayList<>();
+      states.forEach((seq, state) -> {
+        if (state.isEmpty()) {
+          problems.add("seq " + seq + " does not exist");
+        } else if (state.get().equals(MutationState.ACKED.wireName())) {
+          problems.add("seq " + seq + " is acked (the server has it)");
+        } else if (action == Action.REQUEUE && state.get().equals(MutationState.PENDING.wireName())) {
+          alreadyPending.add(seq);
+        } else {
+          toChange.add(seq);
+        }
+      });
+      if (!problems.isEmpty()) {
+        throw CliFailure.failed("nothing " + action.past + ": " + describe(problems) + "; see 'ferry outbox list'");
       }
+      int n = toChange.isEmpty() ? 0
+          : action == Action.REQUEUE ? store.outbox().requeue(toChange) : store.outbox().drop(toChange);
+      if (n < toChange.size()) {
+        // A sync running on the file acked (or quarantined) some of them between the check and now.
+        throw CliFailure.failed(action.past + " " + n + " of " + toChange.size() + " mutation(s): the others"
+            + " changed state meanwhile (a sync is running on the file); see 'ferry outbox list'");
+      }
+      report(command, json, action, distinct, n, alreadyPending);
     }
     return Ferry.OK;
+  }
+
+  private static Map<Long, Optional<String>> states(SyncStore store, List<Long> seqs) {
+    return store.jdbi().withHandle(h -> {
+      Map<Long, Optional<String>> states = new LinkedHashMap<>();
+      for (long seq : seqs) {
+        states.put(seq, h.createQuery(STATE_OF_SEQ).bind(0, seq).mapTo(String.class).findOne());
+      }
+      return states;
+    });
+  }
+
+  private static String describe(List<String> problems) {
+    if (problems.size() <= MAX_PROBLEMS_SHOWN) {
+      return String.join(", ", problems);
+    }
+    return String.join(", ", problems.subList(0, MAX_PROBLEMS_SHOWN)) + " and " + (problems.size()
+        - MAX_PROBLEMS_SHOWN) + " more";
+  }
+
+  private static void report(BaseCommand command, boolean json, Action action, List<Long> requested, int n,
+      List<Long> alreadyPending) {
+    if (json) {
+      ArrayNode req = Json.array();
+      requested.forEach(req::add);
+      var doc = Json.object().put("action", action.name().toLowerCase(Locale.ROOT)).put(action.past, n);
+      doc.set("requested", req);
+      if (action == Action.REQUEUE) {
+        ArrayNode pending = Json.array();
+        alreadyPending.forEach(pending::add);
+        doc.set("already_pending", pending);
+      }
+      Json.print(command.out(), doc);
+    } else {
+      command.out().println(action.past + " " + n + " of " + requested.size() + " mutation(s)"
+          + (alreadyPending.isEmpty() ? "" : " (" + alreadyPending.size() + " already pending)"));
+      command.out().flush();
+    }
   }
 }

@@ -11,8 +11,9 @@ import picocli.CommandLine.Parameters;
     name = "requeue",
     mixinStandardHelpOptions = true,
     header = "Move quarantined mutations back to pending.",
-    description = "Moves quarantined mutations back to pending, so the next sync pushes them again."
-        + " Rows that are not quarantined are left alone.")
+    description = "Moves quarantined mutations back to pending, so the next sync pushes them again; one"
+        + " already pending stays so. A SEQ that does not exist or is acked refuses the whole request:"
+        + " nothing changes, exit 1.")
 final class OutboxRequeueCommand extends BaseCommand {
 
   @Option(names = "--db", required = true, paramLabel = "FILE", description = "the local SQLite file")

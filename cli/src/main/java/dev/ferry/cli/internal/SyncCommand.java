@@ -10,6 +10,7 @@ import dev.ferry.store.LeaseInfo;
 import dev.ferry.store.SyncStore;
 import dev.ferry.transport.HttpSyncTransport;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,26 +104,41 @@ final class SyncCommand extends BaseCommand {
     }
   }
 
+  /** The token, checked before anything is opened; no message ever shows it. */
   private String bearerToken() {
-    if (token.value != null) {
-      return token.value.strip();
+    String option = token.value != null ? "--token" : "--token-file " + token.file;
+    String bearer = token.value != null ? token.value.strip() : firstLineOf(token.file);
+    if (bearer.isEmpty()) {
+      throw usage(token.value != null ? "--token must not be blank"
+          : option + " is empty; its first line must be the token");
     }
-    Path file = token.file;
-    try {
-      String first = Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
-      if (first.isEmpty()) {
-        throw usage("--token-file " + file + " is empty; its first line must be the token");
+    for (int i = 0; i < bearer.length(); i++) {
+      char c = bearer.charAt(i);
+      if (c <= 0x20 || c >= 0x7f) {
+        throw usage(option + ": the token has a character not allowed in an HTTP header at index " + i
+            + " (only visible ASCII; the token is not shown)");
       }
-      return first;
+    }
+    return bearer;
+  }
+
+  private String firstLineOf(Path file) {
+    if (!Files.exists(file)) {
+      throw usage("--token-file " + file + ": no such file");
+    }
+    if (Files.isDirectory(file)) {
+      throw usage("--token-file " + file + ": not a file but a directory");
+    }
+    try {
+      return Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
+    } catch (CharacterCodingException e) {
+      throw usage("--token-file " + file + ": not UTF-8 text");
     } catch (IOException e) {
-      throw usage("cannot read --token-file " + file + ": " + e.getClass().getSimpleName());
+      throw usage("--token-file " + file + ": cannot be read (" + e.getClass().getSimpleName() + ")");
     }
   }
 
   private HttpSyncTransport transport(String bearer) {
-    if (bearer.isEmpty()) {
-      throw usage("--token must not be blank");
-    }
     try {
       return HttpSyncTransport.builder().baseUrl(server).token(bearer).allowInsecureHttp(allowInsecureHttp)
           .userAgentPrefix("ferry-cli").build();

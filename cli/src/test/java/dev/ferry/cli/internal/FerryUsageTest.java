@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.cli.Ferry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -23,10 +27,25 @@ class FerryUsageTest {
   void help_everyCommand_printsUsageOnStdoutAndExitsZero(String command) {
     String[] args = (command.isEmpty() ? "--help" : command + " --help").split(" ");
 
-    Cli.Result r = Cli.run(args).expect(Ferry.OK);
+    // picocli reports a help text it cannot format (a bare '%') on System.err, not the command's err.
+    PrintStream systemErr = System.err;
+    ByteArrayOutputStream picocliWarnings = new ByteArrayOutputStream();
+    Cli.Result r;
+    try {
+      System.setErr(new PrintStream(picocliWarnings, true, StandardCharsets.UTF_8));
+      r = Cli.run(args).expect(Ferry.OK);
+    } finally {
+      System.setErr(systemErr);
+    }
 
     assertTrue(r.out().contains("Usage: ferry" + (command.isEmpty() ? "" : " " + command) + " ["), r.out());
     assertEquals("", r.err());
+    assertEquals("", picocliWarnings.toString(StandardCharsets.UTF_8), "the help text formats cleanly");
+  }
+
+  @Test
+  void help_bench_showsTheIdleTargetWithItsPercentSign() {
+    assertTrue(Cli.run("bench", "--help").expect(Ferry.OK).out().contains("idle CPU < 1 % of a core."));
   }
 
   @Test
@@ -54,6 +73,27 @@ class FerryUsageTest {
     assertEquals(1, r.err().lines().count(), r.err());
     assertTrue(r.err().startsWith("ferry status: Unknown option: '--frobnicate'"), r.err());
     assertFalse(Files.exists(db), "nothing was created");
+  }
+
+  @Test
+  void badUsage_withJson_printsOneErrorDocumentOnStdoutToo() {
+    String missing = dir.resolve("missing.db").toString();
+    String[][] runs = {
+      {"status", "--db", missing, "--json"},
+      {"status", "--db", missing, "--json", "--frobnicate"},
+      {"outbox", "drop", "--db", missing, "--json", "x"},
+      {"sync", "--db", missing, "--json"},
+      {"demo", "--replicas", "0", "--json"},
+    };
+    for (String[] args : runs) {
+      Cli.Result r = Cli.run(args).expect(Ferry.USAGE);
+
+      JsonNode doc = r.json();
+      assertEquals(Ferry.USAGE, doc.get("exit_code").asInt(), r.out());
+      assertTrue(r.err().contains(doc.get("error").asText()), "stderr says the same: " + r.err());
+      assertEquals(1, r.err().lines().count(), r.err());
+    }
+    assertEquals("", Cli.run("status", "--db", missing).expect(Ferry.USAGE).out(), "no JSON without --json");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.cli.Ferry;
+import dev.ferry.store.Ack;
 import dev.ferry.store.DocumentApplier;
 import dev.ferry.store.LeaseInfo;
 import dev.ferry.store.MutationDraft;
@@ -12,6 +13,7 @@ import dev.ferry.store.MutationState;
 import dev.ferry.store.SyncStore;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,18 +70,50 @@ class OutboxCommandTest {
   }
 
   @Test
-  void requeue_movesQuarantinedRowsBackToPending_andLeavesOthersAlone() {
+  void requeue_movesQuarantinedRowsBackToPending_andSaysWhichWereAlreadyPending() {
     JsonNode doc = Cli.run("outbox", "requeue", "--db", db.toString(), "--json", Long.toString(quarantined),
         Long.toString(pending)).expect(Ferry.OK).json();
 
     assertEquals(1, doc.get("requeued").asInt());
+    assertEquals(pending, doc.get("already_pending").get(0).asLong());
     try (SyncStore store = SyncStore.open(db)) {
       assertEquals(2, store.outbox().pendingCount("cloud"));
       assertEquals(0, store.outbox().quarantinedCount("cloud"));
     }
     Cli.Result again = Cli.run("outbox", "requeue", "--db", db.toString(), Long.toString(quarantined))
         .expect(Ferry.OK);
-    assertTrue(again.out().startsWith("requeued 0 of 1"), again.out());
+    assertTrue(again.out().startsWith("requeued 0 of 1 mutation(s) (1 already pending)"), again.out());
+  }
+
+  @Test
+  void requeueOrDrop_unknownOrAckedSeq_refusesTheWholeRequestAndChangesNothing() {
+    long acked;
+    try (SyncStore store = SyncStore.open(db)) {
+      acked = store.jdbi().inTransaction(h -> store.documents().put(h,
+          MutationDraft.upsert("notes", "note", "n-3", "{}")));
+      LeaseInfo lease = store.leases().acquire("cloud", "test/1/1", Duration.ofMinutes(1));
+      store.fenced(lease.fence(), new DocumentApplier()).ack(List.of(new Ack(acked, 77)));
+      store.leases().release(lease.fence());
+    }
+    String q = Long.toString(quarantined);
+    String p = Long.toString(pending);
+
+    Cli.Result unknown = Cli.run("outbox", "drop", "--db", db.toString(), q, p, "9999").expect(Ferry.FAILED);
+    assertEquals("ferry outbox drop: nothing dropped: seq 9999 does not exist; see 'ferry outbox list'",
+        unknown.err().strip());
+    Cli.Result ackedDrop = Cli.run("outbox", "drop", "--db", db.toString(), q, Long.toString(acked), "--json")
+        .expect(Ferry.FAILED);
+    assertTrue(ackedDrop.json().get("error").asText().contains("seq " + acked + " is acked"), ackedDrop.out());
+    Cli.Result requeue = Cli.run("outbox", "requeue", "--db", db.toString(), q, "9998", Long.toString(acked))
+        .expect(Ferry.FAILED);
+    assertTrue(requeue.err().contains("nothing requeued: seq 9998 does not exist, seq " + acked + " is acked"),
+        requeue.err());
+
+    try (SyncStore store = SyncStore.open(db)) {
+      assertEquals(1, store.outbox().pendingCount("cloud"));
+      assertEquals(1, store.outbox().quarantinedCount("cloud"));
+      assertEquals(1, store.outbox().list("cloud", MutationState.ACKED, 10).size());
+    }
   }
 
   @Test

@@ -13,6 +13,7 @@ import dev.ferry.store.SyncStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -197,6 +198,46 @@ class SyncCommandTest {
 
     Cli.run("sync", "--db", a.toString(), "--server", server.url(), "--token-file", tokenFile.toString())
         .expect(Ferry.OK);
+  }
+
+  @Test
+  void sync_tokenFile_crlfAndSurroundingBlanks_areStripped() throws Exception {
+    Path a = replicaWith("a", "n-1");
+    Path tokenFile = Files.writeString(dir.resolve("token"), "  " + TestServer.TOKEN + " \r\nsecond line\r\n");
+
+    Cli.run("sync", "--db", a.toString(), "--server", server.url(), "--token-file", tokenFile.toString())
+        .expect(Ferry.OK);
+  }
+
+  @Test
+  void sync_unusableToken_isBadUsageBeforeTheFileIsCreated_andNeverShown() throws Exception {
+    Path fresh = dir.resolve("fresh.db");
+    String secret = "s3cret-with space-0123456789";
+    Path withSpace = Files.writeString(dir.resolve("spaced"), secret + "\n");
+    Path binary = Files.write(dir.resolve("binary"), new byte[] {(byte) 0xff, (byte) 0xfe, 'x', '\n'});
+    Path missing = dir.resolve("no-such-token");
+
+    Cli.Result fromOption = Cli.run("sync", "--db", fresh.toString(), "--server", server.url(), "--token", secret,
+        "--json").expect(Ferry.USAGE);
+    Cli.Result fromFile = Cli.run("sync", "--db", fresh.toString(), "--server", server.url(), "--token-file",
+        withSpace.toString()).expect(Ferry.USAGE);
+    Cli.Result notText = Cli.run("sync", "--db", fresh.toString(), "--server", server.url(), "--token-file",
+        binary.toString()).expect(Ferry.USAGE);
+    Cli.Result notThere = Cli.run("sync", "--db", fresh.toString(), "--server", server.url(), "--token-file",
+        missing.toString()).expect(Ferry.USAGE);
+    Cli.Result directory = Cli.run("sync", "--db", fresh.toString(), "--server", server.url(), "--token-file",
+        dir.toString()).expect(Ferry.USAGE);
+
+    assertTrue(fromOption.err().contains("--token: the token has a character not allowed"), fromOption.err());
+    assertTrue(fromFile.err().contains("character not allowed in an HTTP header at index 11"), fromFile.err());
+    assertTrue(notText.err().contains("not UTF-8 text"), notText.err());
+    assertTrue(notThere.err().contains("no such file"), notThere.err());
+    assertTrue(directory.err().contains("a directory"), directory.err());
+    for (Cli.Result r : List.of(fromOption, fromFile, notText, notThere, directory)) {
+      assertEquals(1, r.err().lines().count(), r.err());
+      assertFalse(r.err().contains("s3cret") || r.out().contains("s3cret"), "the token is never shown");
+    }
+    assertFalse(Files.exists(fresh), "nothing was created");
   }
 
   @Test
