@@ -324,7 +324,10 @@ public final class SyncManager implements AutoCloseable {
 
   /**
    * The current status: counts from the store, read now, and, while the manager runs (or after
-   * {@link #runOnce()}), its own phase and reason.
+   * {@link #runOnce()}), its own phase and reason. A manager waiting for a lease another process
+   * holds reads {@code idle}/{@code lease_held_elsewhere} with that holder as the file names it
+   * now, and no failures or backoff of its own: those belong to the holder (the target's history —
+   * totals, recent errors, last sync — comes from the file as always).
    *
    * @throws dev.ferry.store.StoreException when the store cannot be read
    */

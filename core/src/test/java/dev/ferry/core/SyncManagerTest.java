@@ -6,15 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.core.internal.ManualScheduler;
 import dev.ferry.store.DocumentApplier;
 import dev.ferry.store.LeaseInfo;
 import dev.ferry.store.MutationApplier;
-import dev.ferry.store.MutationDraft;
-import dev.ferry.store.StoreConfig;
 import dev.ferry.store.SyncStore;
 import dev.ferry.transport.TransportException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,10 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The manager with its real threads, on a manual scheduler (timers and clock move only when the test

@@ -9,7 +9,6 @@ import dev.ferry.store.CycleRecord;
 import dev.ferry.store.EnrollmentMode;
 import dev.ferry.store.ErrorEntry;
 import dev.ferry.store.FencedWriter;
-import dev.ferry.store.LeaseInfo;
 import dev.ferry.store.SyncStore;
 import dev.ferry.store.TargetState;
 import java.time.Clock;

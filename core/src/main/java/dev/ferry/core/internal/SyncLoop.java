@@ -243,8 +243,10 @@ public final class SyncLoop {
         return;
       }
       if (p != null && error instanceof TransportException t && t.kind() == TransportException.Kind.RATE_LIMITED) {
-        // The server has no room for another waiting pull: not a failure, try again later.
+        // The server has no room for another waiting pull: not a failure, try again later (the
+        // sync thread is woken to set its deadline to the end of the hold-back).
         p.refused(lp.answeredAtNanos(), t.retryAfter().orElse(null));
+        wake.run();
         return;
       }
       runner.longPollFailed(error);
@@ -255,6 +257,9 @@ public final class SyncLoop {
     PullResponse page = lp.page();
     if (p != null && page != null) {
       p.answered(lp.answeredAtNanos(), lp.elapsedNanos(), page.mutations().isEmpty());
+      if (p.heldBack(scheduler.nanoTime())) {
+        wake.run();
+      }
     }
     if (page != null) {
       CycleRunner.LongPollApplied applied = runner.applyLongPoll(page);
