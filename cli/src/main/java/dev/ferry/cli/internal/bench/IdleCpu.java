@@ -1,5 +1,6 @@
 package dev.ferry.cli.internal.bench;
 
+import dev.ferry.cli.internal.embedded.Interruption;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -32,6 +33,7 @@ final class IdleCpu {
     Map<Long, Long> before = syncSideCpu(threads);
     long t0 = System.nanoTime();
     LockSupport.parkNanos(window.toNanos());
+    Interruption.check();
     long wall = System.nanoTime() - t0;
     Map<Long, Long> after = syncSideCpu(threads);
     long processAfter = processCpu(os);

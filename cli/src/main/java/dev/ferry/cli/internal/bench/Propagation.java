@@ -1,5 +1,6 @@
 package dev.ferry.cli.internal.bench;
 
+import dev.ferry.cli.internal.embedded.Interruption;
 import dev.ferry.cli.internal.embedded.Percentiles;
 import dev.ferry.store.SyncStore;
 import dev.ferry.core.SyncManager;
@@ -33,6 +34,7 @@ final class Propagation {
       a.jdbi().useTransaction(h -> a.documents().put(h, Payloads.draft(key, n, payloadBytes)));
       managerA.notifyDirty();
       while (b.documents().get(Payloads.PROJECT, Payloads.ENTITY, key).isEmpty()) {
+        Interruption.check();
         if (System.nanoTime() - t0 > TIMEOUT_NANOS) {
           throw new IllegalStateException("write " + key + " did not reach replica B within 30 s");
         }
