@@ -1,5 +1,6 @@
 package dev.ferry.bench;
 
+import dev.ferry.cli.internal.bench.IdleCpu;
 import dev.ferry.core.Phase;
 import dev.ferry.core.SyncConfig;
 import dev.ferry.core.SyncManager;
@@ -22,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  * Measures the CPU an idle, started {@link SyncManager} uses with long-poll on: one replica against
  * the embedded reference server in the same JVM, nothing written. After a settling period it
  * samples, over the measuring window, the CPU time of every thread (ThreadMXBean) and of the whole
- * process, and prints the sync threads' share of one core.
+ * process, and prints the sync threads' share of one core (the threads {@code ferry bench} counts,
+ * {@link IdleCpu#isSyncSide}) with every busy thread's own CPU time.
  *
  * <p>Run: {@code ./mvnw -B -q -pl bench -am package -DskipTests && java -cp
  * "bench/target/classes:$(cat bench/target/classpath.txt)" dev.ferry.bench.IdleCpuProbe 60}
@@ -71,7 +73,7 @@ public final class IdleCpuProbe {
         if (used > 0) {
           byThread.merge(name, used, Long::sum);
         }
-        if (isSyncSide(name)) {
+        if (IdleCpu.isSyncSide(name)) {
           sync += used;
         }
       }
@@ -86,11 +88,6 @@ public final class IdleCpuProbe {
     } finally {
       Bench.deleteRecursively(dir);
     }
-  }
-
-  private static boolean isSyncSide(String name) {
-    return name.startsWith("ferry-sync") || name.startsWith("ferry-longpoll") || name.startsWith("ferry-timer")
-        || name.startsWith("ferry-lease") || name.startsWith("ferry-listeners") || name.startsWith("ferry-transport") || name.startsWith("OkHttp");
   }
 
   private static Map<Long, Long> cpu(ThreadMXBean threads, Map<Long, String> names) {

@@ -133,6 +133,44 @@ class FerryJarTest {
     assertFalse(demo.err().contains("SLF4J"), demo.err());
   }
 
+  @Test
+  void demoAndBench_stoppedBySigterm_removeTheirTemporaryFiles() throws Exception {
+    String[][] runs = {
+      {"demo", "--replicas", "2", "--mutations", "1000000", "--rate", "500"},
+      {"bench", "--mutations", "5000000", "--warmup-rounds", "0"},
+    };
+    for (String[] args : runs) {
+      Path tmp = Files.createDirectory(dir.resolve("tmp-" + args[0]));
+      Path err = dir.resolve(args[0] + ".err");
+      List<String> command = command(args);
+      command.add(1, "-Djava.io.tmpdir=" + tmp);
+      Process p = new ProcessBuilder(command).redirectOutput(dir.resolve(args[0] + ".out").toFile())
+          .redirectError(err.toFile()).start();
+      try {
+        String working = args[0].equals("demo") ? "replicas writing" : "recording";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(err).contains(working)) {
+          assertTrue(p.isAlive() && System.nanoTime() < deadline, "ferry " + args[0] + " got to work: "
+              + Files.readString(err));
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        assertEquals(1, scratchDirs(tmp).size(), "its files are there while it works");
+      } finally {
+        p.destroy(); // SIGTERM
+      }
+
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS), "ferry " + args[0] + " stopped on SIGTERM");
+      assertEquals(143, p.exitValue(), Files.readString(err));
+      assertEquals(List.of(), scratchDirs(tmp), "ferry " + args[0] + " removed its files: " + Files.readString(err));
+    }
+  }
+
+  private static List<Path> scratchDirs(Path tmp) throws IOException {
+    try (var files = Files.list(tmp)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("ferry-")).toList();
+    }
+  }
+
   private static String awaitUrl(Process serve, Path out, Path err) throws IOException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {

@@ -7,8 +7,8 @@ import dev.ferry.cli.internal.bench.BenchResult;
 import dev.ferry.cli.internal.bench.BenchSettings;
 import dev.ferry.cli.internal.embedded.Percentiles;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -70,14 +70,18 @@ final class BenchCommand extends BaseCommand {
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
-    Path dir = TempDirs.create("ferry-bench-");
     BenchResult result;
-    try {
-      result = new Bench(settings, dir, this::note).run();
-    } catch (IllegalStateException e) {
-      throw CliFailure.failed(e.getMessage());
-    } finally {
-      TempDirs.delete(dir);
+    try (ScratchDir scratch = ScratchDir.create("ferry-bench-", false)) {
+      try {
+        result = new Bench(settings, scratch.path(), this::note).run();
+      } catch (CancellationException e) {
+        throw ScratchDir.stopped(null);
+      } catch (RuntimeException e) {
+        if (scratch.stopping()) {
+          throw ScratchDir.stopped(null);
+        }
+        throw e instanceof IllegalStateException ? CliFailure.failed(e.getMessage()) : e;
+      }
     }
     if (json) {
       Json.print(out(), json(result));

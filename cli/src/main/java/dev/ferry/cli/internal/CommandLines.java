@@ -80,7 +80,7 @@ public final class CommandLines {
       message = s.getMessage() + " [" + s.kind().name().toLowerCase(Locale.ROOT) + "]";
     } else {
       code = Ferry.FAILED;
-      message = e.getClass().getSimpleName() + ": " + e.getMessage();
+      message = e.getClass().getSimpleName() + ": " + e.getMessage() + rootCause(e);
       if (System.getenv("FERRY_DEBUG") != null) {
         e.printStackTrace(cl.getErr());
       }
@@ -91,6 +91,19 @@ public final class CommandLines {
       printError(cl, message, code);
     }
     return code;
+  }
+
+  /** The innermost cause's message when it adds something (e.g. SQLite's reason), else "". */
+  private static String rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    if (root == e || message == null || String.valueOf(e.getMessage()).contains(message)) {
+      return "";
+    }
+    return " (" + firstLine(message) + ")";
   }
 
   private static boolean wantsJson(ParseResult parsed) {

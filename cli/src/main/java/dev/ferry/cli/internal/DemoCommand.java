@@ -9,8 +9,8 @@ import dev.ferry.cli.internal.demo.DemoSettings;
 import dev.ferry.cli.internal.embedded.Percentiles;
 import dev.ferry.core.SyncStatus;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -64,7 +64,7 @@ final class DemoCommand extends BaseCommand {
   boolean json;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() {
     DemoSettings settings;
     try {
       settings = new DemoSettings(replicas, mutations, rate, Duration.ofMillis(maxDelayMillis), sharedKeys,
@@ -72,15 +72,21 @@ final class DemoCommand extends BaseCommand {
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
-    Path dir = TempDirs.create("ferry-demo-");
     DemoResult result;
-    try {
-      result = new Demo(settings, dir, this::note).run();
-    } finally {
-      if (keep) {
-        note("kept the files in " + dir);
-      } else {
-        TempDirs.delete(dir);
+    try (ScratchDir scratch = ScratchDir.create("ferry-demo-", keep)) {
+      try {
+        result = new Demo(settings, scratch.path(), this::note).run();
+      } catch (InterruptedException | CancellationException e) {
+        throw ScratchDir.stopped(keep ? "the files are kept in " + scratch.path() : null);
+      } catch (RuntimeException e) {
+        if (scratch.stopping()) {
+          throw ScratchDir.stopped(keep ? "the files are kept in " + scratch.path() : null);
+        }
+        throw e;
+      } finally {
+        if (keep) {
+          note("kept the files in " + scratch.path());
+        }
       }
     }
     if (json) {

@@ -1,5 +1,7 @@
 package dev.ferry.cli.internal;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.server.TokenGrant;
@@ -27,14 +29,27 @@ final class TokensFile {
 
   /** @throws IllegalArgumentException naming the entry and field that is wrong */
   static List<TokenGrant> read(Path file) {
-    JsonNode root;
+    if (Files.isDirectory(file)) {
+      throw new IllegalArgumentException("tokens file " + file + " is a directory");
+    }
+    byte[] bytes;
     try {
-      root = new ObjectMapper().readTree(Files.readAllBytes(file));
+      bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException("no such tokens file: " + file);
     } catch (IOException e) {
-      throw new IllegalArgumentException("tokens file " + file + " is not valid JSON: "
-          + CommandLines.firstLine(String.valueOf(e.getMessage())));
+      throw new IllegalArgumentException("cannot read tokens file " + file + " (" + e.getClass().getSimpleName() + ")");
+    }
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(bytes);
+    } catch (JsonProcessingException e) {
+      // Only where: the parser's own message quotes the text it choked on, which may be a token.
+      JsonLocation at = e.getLocation();
+      throw new IllegalArgumentException("tokens file " + file + " is not valid JSON"
+          + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read tokens file " + file + " (" + e.getClass().getSimpleName() + ")");
     }
     if (root == null || !root.isArray()) {
       throw new IllegalArgumentException("tokens file " + file

@@ -148,6 +148,30 @@ class ServeCommandTest {
   }
 
   @Test
+  void serve_tokensFileThatIsNotJsonOrNotAFile_saysWhereWithoutQuotingIt() throws Exception {
+    Path unquoted = Files.writeString(dir.resolve("unquoted.json"),
+        "[{\"token\": secret-token-0123456789, \"tenant\": \"acme\"}]");
+
+    Cli.Result notJson = Cli.run("serve", "--port", "0", "--tokens-file", unquoted.toString()).expect(Ferry.USAGE);
+    Cli.Result directory = Cli.run("serve", "--port", "0", "--tokens-file", dir.toString()).expect(Ferry.USAGE);
+
+    assertTrue(notJson.err().contains("is not valid JSON (line 1, column "), notJson.err());
+    assertFalse(notJson.err().contains("secret"), "the token is never quoted: " + notJson.err());
+    assertTrue(directory.err().contains("is a directory"), directory.err());
+  }
+
+  @Test
+  void serve_dbThatIsNotSqlite_exits1WithTheReason() throws Exception {
+    Path notDb = Files.writeString(dir.resolve("notes.txt"), "not a database\n".repeat(100));
+
+    Cli.Result r = Cli.run("serve", "--db", notDb.toString(), "--port", "0", "--token", TOKEN).expect(Ferry.FAILED);
+
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().contains("cannot open the SQLite log"), r.err());
+    assertTrue(r.err().contains("not a database"), "the cause is given: " + r.err());
+  }
+
+  @Test
   void serve_postgres_storesTheLogInItsSchema() throws Exception {
     String pg = System.getenv("FERRY_TEST_PG_URL");
     org.junit.jupiter.api.Assumptions.assumeTrue(pg != null && !pg.isBlank(), "FERRY_TEST_PG_URL is not set");

@@ -1,5 +1,6 @@
 package dev.ferry.cli.internal.bench;
 
+import dev.ferry.cli.internal.embedded.Interruption;
 import dev.ferry.cli.internal.embedded.LocalServer;
 import dev.ferry.cli.internal.embedded.Percentiles;
 import dev.ferry.core.Phase;
@@ -59,6 +60,13 @@ public final class Bench {
     this.notes = notes;
   }
 
+  /**
+   * Runs every measurement.
+   *
+   * @throws IllegalStateException when a measurement failed
+   * @throws java.util.concurrent.CancellationException when the thread was interrupted; everything
+   *     is closed first
+   */
   public BenchResult run() {
     ServerLimits limits = ServerLimits.builder()
         .maxBatchMutations(Math.max(ServerLimits.defaults().maxBatchMutations(), settings.batch())).build();
@@ -78,6 +86,7 @@ public final class Bench {
         double record = Throughput.record(a, n, settings.payloadBytes());
         notes.accept("pushing them in batches of " + settings.batch());
         double push = Throughput.push(a, ta, settings.batch());
+        Interruption.check();
         notes.accept("pulling and applying them into replica B");
         double pull = Throughput.pullAndApply(b, tb, n);
         return live(server, a, ta, b, tb, record, push, pull);
@@ -91,6 +100,7 @@ public final class Bench {
       notes.accept("warming up: " + settings.warmUpRounds() + " round(s) of " + n + " mutations");
     }
     for (int round = 0; round < settings.warmUpRounds(); round++) {
+      Interruption.check();
       String tenant = warmUpTenant(round);
       Path a = dir.resolve(tenant + "-a.db");
       Path b = dir.resolve(tenant + "-b.db");
@@ -139,6 +149,7 @@ public final class Bench {
       }
       awaitReady(server, reader);
       LockSupport.parkNanos(SETTLE.toNanos());
+      Interruption.check();
       notes.accept("measuring B's CPU while idle for " + settings.idle().toSeconds() + " s");
       IdleCpu.Measured idle = IdleCpu.measure(settings.idle());
       return new BenchResult(settings, record, push, pull, latency, idle.percent(), idle.processPercent(),
@@ -150,6 +161,7 @@ public final class Bench {
   private static void awaitReady(LocalServer server, SyncManager reader) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (reader.status().phase() != Phase.HEALTHY || server.parkedPulls() < 1) {
+      Interruption.check();
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("replica B did not become healthy with a parked long-poll within 30 s;"
             + " phase " + reader.status().phase().wireName());

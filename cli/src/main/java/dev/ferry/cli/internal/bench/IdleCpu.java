@@ -1,5 +1,6 @@
 package dev.ferry.cli.internal.bench;
 
+import dev.ferry.cli.internal.embedded.Interruption;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -10,11 +11,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * CPU used by the sync side of a replica (its {@code ferry-sync}, {@code ferry-longpoll}, {@code
- * ferry-timer}, {@code ferry-listeners}, {@code ferry-ack} and {@code ferry-transport} threads and
- * OkHttp's) over a window, from per-thread CPU times; the server's threads in the same JVM are not
+ * ferry-timer}, {@code ferry-listeners}, {@code ferry-ack}, {@code ferry-release} and {@code
+ * ferry-transport} threads and OkHttp's) over a window, from per-thread CPU times; the server's threads in the same JVM are not
  * counted. Also the whole process's CPU over the same window, for context.
  */
-final class IdleCpu {
+public final class IdleCpu {
 
   /** @param percent the replica's threads, percent of one core; @param processPercent the whole JVM */
   record Measured(double percent, double processPercent) {}
@@ -32,6 +33,7 @@ final class IdleCpu {
     Map<Long, Long> before = syncSideCpu(threads);
     long t0 = System.nanoTime();
     LockSupport.parkNanos(window.toNanos());
+    Interruption.check();
     long wall = System.nanoTime() - t0;
     Map<Long, Long> after = syncSideCpu(threads);
     long processAfter = processCpu(os);
@@ -63,9 +65,10 @@ final class IdleCpu {
     return times;
   }
 
-  static boolean isSyncSide(String name) {
+  /** Whether a thread of this name works for a replica's sync side (also used by bench's IdleCpuProbe). */
+  public static boolean isSyncSide(String name) {
     return name.startsWith("ferry-sync") || name.startsWith("ferry-longpoll") || name.startsWith("ferry-timer")
-        || name.startsWith("ferry-listeners") || name.startsWith("ferry-ack") || name.startsWith("ferry-transport")
-        || name.startsWith("OkHttp");
+        || name.startsWith("ferry-lease") || name.startsWith("ferry-listeners") || name.startsWith("ferry-ack") || name.startsWith("ferry-release")
+        || name.startsWith("ferry-transport") || name.startsWith("OkHttp");
   }
 }

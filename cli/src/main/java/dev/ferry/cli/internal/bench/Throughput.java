@@ -1,5 +1,6 @@
 package dev.ferry.cli.internal.bench;
 
+import dev.ferry.cli.internal.embedded.Interruption;
 import dev.ferry.core.CycleResult;
 import dev.ferry.core.SyncConfig;
 import dev.ferry.core.SyncManager;
@@ -22,6 +23,7 @@ final class Throughput {
   static double record(SyncStore store, int n, int payloadBytes) {
     long t0 = System.nanoTime();
     for (int from = 0; from < n; from += RECORD_TRANSACTION) {
+      Interruption.check();
       List<MutationDraft> drafts = new ArrayList<>();
       for (int i = from; i < Math.min(n, from + RECORD_TRANSACTION); i++) {
         drafts.add(Payloads.draft("k-" + i, i, payloadBytes));

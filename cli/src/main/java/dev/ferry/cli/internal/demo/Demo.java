@@ -1,6 +1,7 @@
 package dev.ferry.cli.internal.demo;
 
 import dev.ferry.cli.internal.Progress;
+import dev.ferry.cli.internal.embedded.Interruption;
 import dev.ferry.cli.internal.embedded.LocalServer;
 import dev.ferry.cli.internal.embedded.Percentiles;
 import dev.ferry.cli.internal.embedded.Replica;
@@ -45,7 +46,12 @@ public final class Demo {
     this.notes = notes;
   }
 
-  /** Runs it; returns when it converged or the timeout passed. */
+  /**
+   * Runs it; returns when it converged or the timeout passed.
+   *
+   * @throws InterruptedException or {@link java.util.concurrent.CancellationException} when the
+   *     thread was interrupted; the replicas and the server are closed first
+   */
   public DemoResult run() throws InterruptedException {
     LatencyRecorder latencies = new LatencyRecorder();
     try (LocalServer server = new LocalServer(dir, List.of(TENANT), ServerLimits.defaults());
@@ -103,6 +109,13 @@ public final class Demo {
           progress.refresh();
         }
       }
+    } catch (InterruptedException e) {
+      // Stopped: the writers stop before their replicas are closed under them.
+      threads.forEach(Thread::interrupt);
+      for (Thread t : threads) {
+        t.join(TimeUnit.SECONDS.toMillis(5));
+      }
+      throw e;
     }
     long writeNanos = System.nanoTime() - start;
     Throwable writeFailure = failure.get();
@@ -135,6 +148,7 @@ public final class Demo {
         return result(server, replicas, latencies, true, null, writeNanos, System.nanoTime() - start, logSize,
             documents);
       }
+      Interruption.check();
       if (System.nanoTime() > deadline) {
         return result(server, replicas, latencies, false, problem + " after waiting "
             + settings.timeout().toSeconds() + " s", writeNanos, System.nanoTime() - start, logSize, documents);

@@ -38,7 +38,7 @@ final class Writer {
     long intervalNanos = settings.ratePerSecond() == 0 ? 0
         : (long) (1e9 * settings.replicas() / settings.ratePerSecond());
     long next = System.nanoTime();
-    for (int n = 0; n < count; n++) {
+    for (int n = 0; n < count && !Thread.currentThread().isInterrupted(); n++) {
       if (intervalNanos > 0) {
         long wait = next - System.nanoTime();
         if (wait > 0) {
