@@ -42,6 +42,7 @@ public final class FakeServer implements SyncTransport {
   private final AtomicInteger pushCalls = new AtomicInteger();
   private final AtomicInteger pullCalls = new AtomicInteger();
   private final AtomicInteger longPolls = new AtomicInteger();
+  private final AtomicInteger longPollsEnded = new AtomicInteger();
   private volatile @Nullable Function<PushMutation, @Nullable PushResult> verdict;
   private volatile @Nullable Consumer<PushRequest> onPush;
   private volatile @Nullable Runnable onLongPoll;
@@ -103,6 +104,11 @@ public final class FakeServer implements SyncTransport {
 
   public int longPolls() {
     return longPolls.get();
+  }
+
+  /** Long-polls that have returned or thrown (so the caller holds their answer). */
+  public int longPollsEnded() {
+    return longPollsEnded.get();
   }
 
   public synchronized List<PulledMutation> log() {
@@ -177,13 +183,22 @@ public final class FakeServer implements SyncTransport {
   @Override
   public PullResponse pull(long since, int limit, Duration wait) {
     pullCalls.incrementAndGet();
-    if (!wait.isZero()) {
-      longPolls.incrementAndGet();
+    if (wait.isZero()) {
+      return answer(since, limit, wait);
+    }
+    longPolls.incrementAndGet();
+    try {
       Runnable hook = onLongPoll;
       if (hook != null) {
         hook.run();
       }
+      return answer(since, limit, wait);
+    } finally {
+      longPollsEnded.incrementAndGet();
     }
+  }
+
+  private PullResponse answer(long since, int limit, Duration wait) {
     checkOpen();
     synchronized (this) {
       RuntimeException scripted = pullFailures.poll();

@@ -100,22 +100,26 @@ class SyncManagerLongPollTest extends ManagerFixture {
     SyncManager m = manager(longPolling().pollInterval(Duration.ofSeconds(30)));
     m.start();
     Await.until("the first long-poll", Duration.ofSeconds(10), () -> server.longPolls() == 1);
+    awaitHoldBack(Duration.ofSeconds(1));
     for (int i = 0; i < 5; i++) {
       assertEquals(CycleResult.Outcome.SUCCESS, m.syncNow().join().outcome());
     }
     assertEquals(1, server.longPolls(), "held back instead of re-issued the moment it came back empty");
     scheduler.advance(Duration.ofSeconds(1));
     Await.until("the next one after a second", Duration.ofSeconds(10), () -> server.longPolls() == 2);
+    awaitHoldBack(Duration.ofSeconds(2));
     m.syncNow().join();
     scheduler.advance(Duration.ofMillis(1_900));
     m.syncNow().join();
     assertEquals(2, server.longPolls(), "the hold-back grows");
     scheduler.advance(Duration.ofMillis(100));
     Await.until("after two seconds", Duration.ofSeconds(10), () -> server.longPolls() == 3);
-    // Then 4, 8, 16 s, and from there on the 30 s poll interval. (Time is moved exactly to each
-    // end: a manual clock jumping while a call is in flight would make it look held.)
+    // Then 4, 8, 16 s, and from there on the 30 s poll interval. Time moves only once the answer
+    // set its hold-back (a manual clock jumping while a call is in flight would make the hold-back
+    // start later), and exactly to each end.
     for (long holdBack : new long[] {4, 8, 16, 30, 30, 30}) {
       int n = server.longPolls();
+      awaitHoldBack(Duration.ofSeconds(holdBack));
       m.syncNow().join();
       scheduler.advance(Duration.ofSeconds(holdBack - 1));
       m.syncNow().join();
@@ -125,6 +129,15 @@ class SyncManagerLongPollTest extends ManagerFixture {
     }
     assertEquals(0, m.status().consecutiveFailures(), "not a failure");
     assertEquals(Phase.HEALTHY, m.status().phase());
+  }
+
+  /**
+   * Waits until the last long-poll came back, so its hold-back starts at the current manual time,
+   * not at a time the test moves to while the call is still on its way back.
+   */
+  private void awaitHoldBack(Duration holdBack) {
+    Await.until("the long-poll's answer before a hold-back of " + holdBack, Duration.ofSeconds(10),
+        () -> server.longPollsEnded() == server.longPolls());
   }
 
   @Test
