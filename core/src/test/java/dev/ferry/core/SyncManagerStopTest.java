@@ -8,6 +8,7 @@ import dev.ferry.store.ApplyContext;
 import dev.ferry.store.DocumentApplier;
 import dev.ferry.store.LeaseStore;
 import dev.ferry.store.MutationApplier;
+import dev.ferry.store.MutationDraft;
 import dev.ferry.store.RemoteMutation;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -116,5 +117,36 @@ class SyncManagerStopTest extends ManagerFixture {
     Await.until("released after the database came free", () -> !store.leases().current("cloud").orElseThrow().held());
     assertAnotherManagerTakesOverAtOnce();
     assertEquals(CycleResult.Outcome.STOPPED, m.syncNow().join().outcome());
+  }
+  private void writeTo(String target) {
+    store.jdbi().useTransaction(h -> store.documents().put(h,
+        MutationDraft.upsert("notes", "note", "a", "{}").withTarget(target)));
+  }
+
+  @Test
+  void stop_endsTheAckThreadOfAPushInsteadOfLeavingItToIdleOut() throws Exception {
+    // A target of its own: no other test's ack thread has this name.
+    SyncManager m = manager(Rig.testConfig().target("acks"));
+    writeTo("acks");
+    m.start();
+    Await.until("the write pushed and acked", () -> store.outbox().pendingCount("acks") == 0);
+    assertTrue(threadAlive("ferry-ack-acks"), "the push ran its acks on the ack thread");
+
+    long ms = timedStop(m);
+
+    assertTrue(ms < STOP_BOUND_MS, "stop took " + ms + " ms");
+    assertFalse(threadAlive("ferry-ack-acks"), "a stopped manager keeps no ack thread");
+  }
+
+  @Test
+  void close_afterRunOnce_endsTheAckThread() {
+    SyncManager m = manager(Rig.testConfig().target("acks-once"));
+    writeTo("acks-once");
+    assertEquals(1, m.runOnce().pushed());
+    assertTrue(threadAlive("ferry-ack-acks-once"), "the push ran its acks on the ack thread");
+
+    m.close();
+
+    assertFalse(threadAlive("ferry-ack-acks-once"), "a closed manager keeps no ack thread");
   }
 }

@@ -4,6 +4,7 @@ import dev.ferry.store.LeaseLostException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * its own while the sync thread reads and sends the next batch, so the local writes and the round
  * trip overlap instead of adding up. At most one batch's writes are in flight: {@link #submit}
  * first waits for the previous ones, so writes stay in batch order. The thread exits after a few
- * idle seconds, so an idle manager keeps none.
+ * idle seconds, so an idle manager keeps none, and at once on {@link #shutdown()}, so a stopped one
+ * keeps none either.
  *
  * <p>Used by one cycle at a time (the sync thread, under the cycle lock); not thread-safe.
  */
@@ -26,20 +28,49 @@ final class AckLane {
 
   private final ThreadPoolExecutor executor;
   private @Nullable Future<?> inFlight;
+  private volatile @Nullable Thread thread;
 
   AckLane(String threadName) {
     executor = new ThreadPoolExecutor(1, 1, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
       Thread t = new Thread(r, threadName);
       t.setDaemon(true);
+      thread = t;
       return t;
     });
     executor.allowCoreThreadTimeOut(true);
   }
 
-  /** Waits for the previous writes (rethrowing their failure), then starts {@code writes}. */
+  /**
+   * Waits for the previous writes (rethrowing their failure), then starts {@code writes}.
+   *
+   * @throws CycleAbort {@code STOPPED} after {@link #shutdown()}; {@code writes} do not run
+   */
   void submit(Runnable writes) {
     await();
-    inFlight = executor.submit(writes);
+    try {
+      inFlight = executor.submit(writes);
+    } catch (RejectedExecutionException stopped) {
+      throw CycleAbort.STOPPED;
+    }
+  }
+
+  /**
+   * For good, when the manager stops: writes already started finish (they are fenced), no new ones
+   * start, and the thread ends without waiting out its idle time. Thread-safe.
+   */
+  void shutdown() {
+    executor.shutdown();
+  }
+
+  /**
+   * Waits up to {@code nanos} for the thread to end after {@link #shutdown()}; returns whether it
+   * did. Called on the lane's own thread (a host's applier stopping the manager) it does not wait.
+   */
+  boolean awaitTermination(long nanos) throws InterruptedException {
+    if (Thread.currentThread() == thread) {
+      return false;
+    }
+    return executor.awaitTermination(Math.max(0, nanos), TimeUnit.NANOSECONDS);
   }
 
   /**

@@ -33,6 +33,7 @@ public final class Engine {
   private final Pauses pauses;
   private final LeaseKeeper keeper;
   private final CallGuard calls = new CallGuard();
+  private final PushStep push;
   private final CycleRunner runner;
   private final Debouncer debouncer;
   private final SyncLoop loop;
@@ -63,11 +64,11 @@ public final class Engine {
     this.tracker = new StatusTracker(dispatcher);
     this.pauses = new Pauses(store, target);
     this.keeper = new LeaseKeeper(store, target, owner, config.leaseTtl(), leaseScheduler, applier);
+    this.push = new PushStep(store, transport, target, config.pushBatchSize(), calls);
     this.runner = new CycleRunner(store, config, keeper, tracker,
         new Backoff(config.backoffBase(), config.backoffMax(), config.backoffJitter(),
             config.maxConsecutiveFailures(), config.random()),
-        calls,
-        new PushStep(store, transport, target, config.pushBatchSize(), calls),
+        calls, push,
         new PullStep(transport, config.pullPageSize(), calls),
         pauses, scheduler);
     Worker[] workerRef = new Worker[1];
@@ -124,6 +125,7 @@ public final class Engine {
   public void stopAll() {
     loop.stop();
     calls.cancel();
+    push.shutdown();
     keeper.stopTimer();
     if (watcher != null) {
       watcher.stop();
@@ -137,8 +139,8 @@ public final class Engine {
    * Everything {@code SyncManager.stop()} does after its state changed, within {@code timeout}:
    * stops the timers and cancels calls, releases the lease on a thread of its own while the threads
    * wind down (their later writes are fenced off, and another process need not wait for them to take
-   * over), waits for the threads and the release up to the deadline, completes waiting requests,
-   * and from then on reports the status from the file alone.
+   * over), waits for the threads (the ack thread included) and the release up to the deadline,
+   * completes waiting requests, and from then on reports the status from the file alone.
    *
    * @param threadsStarted whether the sync and long-poll threads were started
    */
@@ -149,6 +151,7 @@ public final class Engine {
     if (threadsStarted) {
       awaitThreads(deadline, timeout);
     }
+    awaitAckThread(deadline);
     loop.drain();
     awaitRelease(released, deadline);
     live = false;
@@ -165,6 +168,15 @@ public final class Engine {
       if (longPoller != null && !longPoller.join(deadline - System.nanoTime())) {
         LOG.warn("the long-poll thread of target {} did not end in time", target);
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The ack thread (also {@code runOnce}'s) ends once its writes in flight did; they are fenced. */
+  private void awaitAckThread(long deadline) {
+    try {
+      push.awaitShutdown(deadline - System.nanoTime());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -101,6 +101,20 @@ public final class PushStep {
   }
 
   /**
+   * For good, when the manager stops: acks already being written finish, a batch answered later is
+   * not acked (the cycle ends as stopped; the batch stays pending and is answered {@code duplicate}
+   * next time), and the ack thread ends. Thread-safe.
+   */
+  public void shutdown() {
+    lane.shutdown();
+  }
+
+  /** Waits up to {@code nanos} for the ack thread to end after {@link #shutdown()}; whether it did. */
+  public boolean awaitShutdown(long nanos) throws InterruptedException {
+    return lane.awaitTermination(nanos);
+  }
+
+  /**
    * Pushes everything pending up to the highest seq recorded now.
    *
    * @param checkpoint runs before each batch; throws to stop the step

@@ -137,4 +137,23 @@ class AckLaneTest {
     assertEquals(List.of("written"), done);
     releaser.join(10_000);
   }
+  @Test
+  void shutdown_letsWritesInFlightFinish_refusesNewOnesAsStopped_andEndsTheThread() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> done = Collections.synchronizedList(new ArrayList<>());
+    lane.submit(() -> {
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      done.add("first");
+    });
+    lane.shutdown();
+    release.countDown();
+
+    assertSame(CycleAbort.STOPPED, assertThrows(CycleAbort.class, () -> lane.submit(() -> done.add("second"))));
+    assertTrue(lane.awaitTermination(TimeUnit.SECONDS.toNanos(10)));
+    assertEquals(List.of("first"), done);
+  }
 }
