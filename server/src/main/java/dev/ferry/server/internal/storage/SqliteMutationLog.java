@@ -43,7 +43,8 @@ import org.sqlite.SQLiteDataSource;
  * <p>WAL checkpoints run on a background thread every {@value #CHECKPOINT_MILLIS} ms instead of
  * inside whichever commit crosses SQLite's auto-checkpoint threshold: copying pages back to the
  * database file then no longer lands on one unlucky push's latency, and it uses the other core.
- * Thread-safe.
+ * A run with nothing committed since the last complete checkpoint does nothing, so an idle server
+ * does not touch its file. Thread-safe.
  */
 public final class SqliteMutationLog implements MutationLog {
 
@@ -60,6 +61,8 @@ public final class SqliteMutationLog implements MutationLog {
   private final CommitListeners listeners = new CommitListeners();
   private final ScheduledExecutorService checkpointer;
   private final AtomicBoolean writerClosed = new AtomicBoolean();
+  /** Whether the WAL may hold frames not yet copied back: set by commits, cleared by checkpoints. */
+  private final AtomicBoolean walDirty = new AtomicBoolean();
   private volatile boolean closed;
 
   private SqliteMutationLog(Path file, Handle writer, HandlePool readers) {
@@ -76,10 +79,20 @@ public final class SqliteMutationLog implements MutationLog {
     if (closed) {
       return;
     }
+    if (!walDirty.getAndSet(false)) {
+      return;
+    }
     try {
-      readers.with(h -> h.createQuery("PRAGMA wal_checkpoint(PASSIVE)").mapToMap().list());
+      // (busy, frames in the WAL, frames checkpointed): a passive checkpoint stops short of frames
+      // a reader still needs, and those are copied by a later run.
+      int[] r = readers.with(h -> h.createQuery("PRAGMA wal_checkpoint(PASSIVE)")
+          .map((rs, ctx) -> new int[] {rs.getInt(1), rs.getInt(2), rs.getInt(3)}).one());
+      if (r[0] != 0 || r[2] < r[1]) {
+        walDirty.set(true);
+      }
     } catch (RuntimeException e) {
       // A failed passive checkpoint only leaves the WAL longer; the next run tries again.
+      walDirty.set(true);
       LOG.debug("WAL checkpoint of {} failed: {}", file, LoggedFailure.describe(e));
     }
   }
@@ -159,6 +172,8 @@ public final class SqliteMutationLog implements MutationLog {
         }
       }
     }
+    // Any append may have committed (a remembered lease epoch, say), so the next run checks.
+    walDirty.set(true);
     if (LogAppender.addedRows(result)) {
       listeners.committed(tenant);
     }
