@@ -8,6 +8,7 @@ import dev.ferry.store.internal.Recorder;
 import dev.ferry.store.internal.Released;
 import java.sql.Connection;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -143,6 +144,18 @@ public final class Outbox {
     Checks.notNegative(afterSeq, "afterSeq");
     Checks.positive(limit, "limit");
     return List.copyOf(db.read("listing mutations", tx -> OutboxQueries.list(tx, target, state, afterSeq, limit)));
+  }
+
+  /**
+   * The current state of each of {@code seqs} that exists, in one read snapshot: what an operator
+   * tool checks before {@link #requeue} or {@link #drop}, so a list with a typo changes nothing. A
+   * seq that was never recorded, or was pruned or dropped, has no entry.
+   *
+   * @throws IllegalArgumentException for a seq below 1
+   */
+  public Map<Long, MutationState> states(Collection<Long> seqs) {
+    List<Long> checked = checkSeqs(seqs);
+    return Collections.unmodifiableMap(db.read("reading mutation states", tx -> OutboxQueries.states(tx, checked)));
   }
 
   /**

@@ -307,4 +307,22 @@ class OutboxTest {
   private static List<Long> seqsOf(List<PendingMutation> rows) {
     return rows.stream().map(PendingMutation::seq).toList();
   }
+
+  @Test
+  void states_reportsEachExistingSeq_andLeavesOutUnknownOnes() {
+    long pending = record(store, note("a", "{}"));
+    long quarantined = record(store, note("b", "{}"));
+    long acked = record(store, note("c", "{}"));
+    FencedWriter writer = store.fenced(Fixtures.lease(store), new DocumentApplier());
+    writer.quarantine(quarantined, "validation_error", "refused");
+    writer.ack(List.of(new Ack(acked, 5)));
+
+    Map<Long, MutationState> states = store.outbox().states(List.of(acked, 999L, pending, quarantined));
+
+    assertEquals(List.of(acked, pending, quarantined), List.copyOf(states.keySet()), "order kept, 999 absent");
+    assertEquals(MutationState.ACKED, states.get(acked));
+    assertEquals(MutationState.PENDING, states.get(pending));
+    assertEquals(MutationState.QUARANTINED, states.get(quarantined));
+    assertThrows(IllegalArgumentException.class, () -> store.outbox().states(List.of(0L)));
+  }
 }

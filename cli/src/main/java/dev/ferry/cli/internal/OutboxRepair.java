@@ -6,11 +6,9 @@ import dev.ferry.store.MutationState;
 import dev.ferry.store.SyncStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * What {@code ferry outbox requeue} and {@code drop} share. Every SEQ is checked before anything
@@ -21,9 +19,6 @@ import java.util.Optional;
 final class OutboxRepair {
 
   private static final int MAX_PROBLEMS_SHOWN = 5;
-
-  /** The state of one row, read from {@code ferry_mutations} (the store has no look-up by seq). */
-  private static final String STATE_OF_SEQ = "SELECT state FROM ferry_mutations WHERE seq = ?";
 
   enum Action {
     REQUEUE("requeued"),
@@ -46,21 +41,22 @@ final class OutboxRepair {
     }
     List<Long> distinct = seqs.stream().distinct().toList();
     try (SyncStore store = LocalFile.openExisting(command.spec, db)) {
-      Map<Long, Optional<String>> states = states(store, distinct);
+      Map<Long, MutationState> states = store.outbox().states(distinct);
       List<Long> toChange = new ArrayList<>();
       List<Long> alreadyPending = new ArrayList<>();
       List<String> problems = new ArrayList<>();
-      states.forEach((seq, state) -> {
-        if (state.isEmpty()) {
+      for (long seq : distinct) {
+        MutationState state = states.get(seq);
+        if (state == null) {
           problems.add("seq " + seq + " does not exist");
-        } else if (state.get().equals(MutationState.ACKED.wireName())) {
+        } else if (state == MutationState.ACKED) {
           problems.add("seq " + seq + " is acked (the server has it)");
-        } else if (action == Action.REQUEUE && state.get().equals(MutationState.PENDING.wireName())) {
+        } else if (action == Action.REQUEUE && state == MutationState.PENDING) {
           alreadyPending.add(seq);
         } else {
           toChange.add(seq);
         }
-      });
+      }
       if (!problems.isEmpty()) {
         throw CliFailure.failed("nothing " + action.past + ": " + describe(problems) + "; see 'ferry outbox list'");
       }
@@ -74,16 +70,6 @@ final class OutboxRepair {
       report(command, json, action, distinct, n, alreadyPending);
     }
     return Ferry.OK;
-  }
-
-  private static Map<Long, Optional<String>> states(SyncStore store, List<Long> seqs) {
-    return store.jdbi().withHandle(h -> {
-      Map<Long, Optional<String>> states = new LinkedHashMap<>();
-      for (long seq : seqs) {
-        states.put(seq, h.createQuery(STATE_OF_SEQ).bind(0, seq).mapTo(String.class).findOne());
-      }
-      return states;
-    });
   }
 
   private static String describe(List<String> problems) {

@@ -54,6 +54,8 @@ public final class OutboxQueries {
       "SELECT " + Rows.MUTATION_COLUMNS
           + " FROM ferry_mutations WHERE target = ?1 AND state = ?2 AND seq > ?3 ORDER BY seq LIMIT ?4";
 
+  private static final String STATE_OF_SEQ = "SELECT state FROM ferry_mutations WHERE seq = ?1";
+
   private OutboxQueries() {}
 
   /**
@@ -153,6 +155,21 @@ public final class OutboxQueries {
       }
     }
     return rows;
+  }
+
+  /** The state of each seq that exists, in the order given; a missing seq has no entry. */
+  public static Map<Long, MutationState> states(Tx tx, List<Long> seqs) throws SQLException {
+    PreparedStatement ps = tx.statement(STATE_OF_SEQ);
+    Map<Long, MutationState> states = new LinkedHashMap<>();
+    for (long seq : seqs) {
+      ps.setLong(1, seq);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          states.put(seq, MutationState.fromWireName(rs.getString(1)));
+        }
+      }
+    }
+    return states;
   }
 
   private static long longOf(Tx tx, String sql, String target) throws SQLException {
