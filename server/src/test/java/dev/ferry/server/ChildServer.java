@@ -13,11 +13,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A reference server on SQLite in a second JVM, for behaviour fixed per JVM: the JDK HTTP server
- * reads its settings once, so a test that needs other values than the test JVM's runs the server
- * here. It prints its port, serves until its standard input closes, then stops.
+ * A reference server in a second JVM, for tests where "another process" must really be one (two
+ * servers sharing a PostgreSQL database) and for behaviour fixed per JVM (the JDK HTTP server reads
+ * its settings once, so a test that needs other values than the test JVM's runs the server here).
+ * It prints its port, serves until its standard input closes, then stops.
  */
-final class ChildServer implements AutoCloseable {
+public final class ChildServer implements AutoCloseable {
 
   private final Process process;
   private final URI baseUri;
@@ -28,24 +29,31 @@ final class ChildServer implements AutoCloseable {
   }
 
   /**
-   * Starts a server with one grant of every project to {@code token}.
+   * A server on SQLite with one grant of every project of tenant {@code t} to {@code token}.
    *
    * @param systemProperties {@code -D} settings of the child JVM, e.g. {@code
    *     sun.net.httpserver.maxReqTime=1}
    */
-  static ChildServer start(Path db, String token, int workerThreads, String... systemProperties) {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+  public static ChildServer sqlite(Path db, String token, int workerThreads, String... systemProperties) {
+    return start(List.of(systemProperties), "sqlite", db.toString(), "", token, "t", Integer.toString(workerThreads));
+  }
+
+  /** A server on a PostgreSQL schema with one grant of every project of {@code tenant} to {@code token}. */
+  public static ChildServer postgres(String jdbcUrl, String schema, String token, String tenant) {
+    return start(List.of("sun.net.httpserver.nodelay=true"), "postgres", jdbcUrl, schema, token, tenant,
+        Integer.toString(ServerLimits.defaults().workerThreads()));
+  }
+
+  private static ChildServer start(List<String> systemProperties, String... args) {
     List<String> command = new ArrayList<>();
-    command.add(java.toString());
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     for (String p : systemProperties) {
       command.add("-D" + p);
     }
     command.add(ChildServer.class.getName());
-    command.add(db.toString());
-    command.add(token);
-    command.add(Integer.toString(workerThreads));
+    command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
     try {
@@ -63,7 +71,7 @@ final class ChildServer implements AutoCloseable {
     }
   }
 
-  URI baseUri() {
+  public URI baseUri() {
     return baseUri;
   }
 
@@ -82,14 +90,20 @@ final class ChildServer implements AutoCloseable {
     }
   }
 
-  /** The second JVM: args are the database file, the token and the number of worker threads. */
+  /**
+   * The second JVM: args are the storage kind ({@code sqlite} or {@code postgres}), the database
+   * file or JDBC URL, the schema (PostgreSQL), the token, the tenant and the number of worker
+   * threads.
+   */
   public static void main(String[] args) throws IOException {
+    MutationLog storage =
+        args[0].equals("postgres") ? MutationLog.postgres(args[1], args[2]) : MutationLog.sqlite(Path.of(args[1]));
     FerryServer server =
         FerryServer.builder()
-            .storage(MutationLog.sqlite(Path.of(args[0])))
+            .storage(storage)
             .port(0)
-            .grant(TokenGrant.allProjects(args[1], "t"))
-            .limits(ServerLimits.builder().workerThreads(Integer.parseInt(args[2])).build())
+            .grant(TokenGrant.allProjects(args[3], args[4]))
+            .limits(ServerLimits.builder().workerThreads(Integer.parseInt(args[5])).build())
             .build()
             .start();
     System.out.println("PORT " + server.port());

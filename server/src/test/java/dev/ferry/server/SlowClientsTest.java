@@ -35,7 +35,7 @@ class SlowClientsTest {
   @BeforeAll
   static void startServer() {
     server =
-        ChildServer.start(
+        ChildServer.sqlite(
             dir.resolve("s.db"),
             TOKEN,
             1,

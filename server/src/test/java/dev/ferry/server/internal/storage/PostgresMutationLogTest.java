@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.server.Await;
+import dev.ferry.server.ChildServer;
 import dev.ferry.server.FerryServer;
 import dev.ferry.server.LogCapture;
 import dev.ferry.server.MutationLog;
@@ -210,7 +211,7 @@ class PostgresMutationLogTest extends MutationLogConformance {
   @Test
   void twoServers_longPollOnOne_wakesOnCommitThroughTheOther() throws Exception {
     FerryServer here = start();
-    try (ServerProcess other = ServerProcess.start(URL, schema, ALICE, "acme")) {
+    try (ChildServer other = ChildServer.postgres(URL, schema, ALICE, "acme")) {
       CompletableFuture<Reply> parked = client.pullAsync(ALICE, 0, 10, 60_000);
       Await.until("the pull is parked", () -> here.parkedPulls() == 1);
 
@@ -224,7 +225,7 @@ class PostgresMutationLogTest extends MutationLogConformance {
   void twoServers_concurrentPushersOnBothProcesses_pullerSeesEveryMutationOnceInCommitOrder()
       throws Exception {
     start();
-    try (ServerProcess other = ServerProcess.start(URL, schema, ALICE, "acme")) {
+    try (ChildServer other = ChildServer.postgres(URL, schema, ALICE, "acme")) {
       TestClient[] both = {client, new TestClient(other.baseUri())};
 
       List<PulledMutation> seen = pushConcurrentlyWhileFollowing(both, client, 6, 15, 40);
