@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The conformance suite on PostgreSQL, plus what only PostgreSQL promises: several server processes
- * sharing one database (the second server runs in its own JVM, see {@link ServerProcess}), and
+ * sharing one database (the second server runs in its own JVM, see {@link ChildServer}), and
  * recovery when the database drops the server's connections. Each test uses its own schema. Skipped
  * without {@code FERRY_TEST_PG_URL}.
  */
