@@ -1,5 +1,8 @@
 package dev.ferry.server.internal.storage;
 
+import java.sql.SQLException;
+import java.time.Duration;
+import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -37,12 +40,18 @@ final class PgSchema {
    * SERIALIZABLE snapshot is taken by the transaction's first statement, before the lock is
    * granted). Pinned once per connection, so an append pays no extra round trip for it.
    */
-  static Handle openIn(Jdbi jdbi, String schema) {
+  static Handle openIn(Jdbi jdbi, String schema, Duration networkTimeout) {
     Handle h = jdbi.open();
     try {
+      // Bounds every blocking socket read (the driver ignores the executor): without it a
+      // connection whose peer vanished without a reset would hold its request forever.
+      h.getConnection().setNetworkTimeout(Runnable::run, Math.toIntExact(networkTimeout.toMillis()));
       h.execute("SET search_path TO " + schema);
       h.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED");
       return h;
+    } catch (SQLException e) {
+      h.close();
+      throw new ConnectionException(e);
     } catch (RuntimeException e) {
       h.close();
       throw e;

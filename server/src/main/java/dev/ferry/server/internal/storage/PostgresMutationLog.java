@@ -39,6 +39,12 @@ public final class PostgresMutationLog implements MutationLog {
   private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z][a-z0-9_]{0,49}");
   private static final int POOL_SIZE = 8;
   private static final Duration BORROW_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * The longest a pooled connection waits for the database's next bytes. Appends and reads take
+   * milliseconds (an append may wait for another process's append of the same tenant), so only a
+   * connection whose peer vanished without a reset gets near it; it then fails and is replaced.
+   */
+  static final Duration NETWORK_TIMEOUT = Duration.ofSeconds(60);
 
   private static final String LOCK_TENANT =
       "SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))";
@@ -78,6 +84,11 @@ public final class PostgresMutationLog implements MutationLog {
    * @throws StorageException if the database cannot be reached or migrated
    */
   public static PostgresMutationLog open(String jdbcUrl, String schema) {
+    return open(jdbcUrl, schema, NETWORK_TIMEOUT);
+  }
+
+  /** {@link #open(String, String)} with another network timeout of the pooled connections. */
+  static PostgresMutationLog open(String jdbcUrl, String schema, Duration networkTimeout) {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
     Objects.requireNonNull(schema, "schema");
     if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
@@ -97,7 +108,7 @@ public final class PostgresMutationLog implements MutationLog {
       try (Handle h = jdbi.open()) {
         PgSchema.migrate(h, schema);
       }
-      pool = new HandlePool(POOL_SIZE, () -> PgSchema.openIn(jdbi, schema), BORROW_TIMEOUT);
+      pool = new HandlePool(POOL_SIZE, () -> PgSchema.openIn(jdbi, schema, networkTimeout), BORROW_TIMEOUT);
       CommitListeners listeners = new CommitListeners();
       PgNotificationListener notifications =
           new PgNotificationListener(jdbcUrl, channelOf(schema), listeners);
