@@ -24,6 +24,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -219,20 +220,7 @@ class CycleRunnerFailureTest {
   @Test
   void crash_inTheApplier_isContainedAsInternalErrorAndTheLoopLivesOn() {
     boolean[] broken = {true};
-    MutationApplier applier = new MutationApplier() {
-      @Override
-      public void apply(ApplyContext context, RemoteMutation mutation) {
-        if (broken[0]) {
-          throw new IllegalStateException("host bug");
-        }
-      }
-
-      @Override
-      public String id() {
-        return "test-applier";
-      }
-    };
-    rig = Rig.open(dir, b -> {}, applier);
+    rig = Rig.open(dir, b -> {}, applierFailingWhile(broken, () -> new IllegalStateException("host bug")));
     rig.server.appendRemote("r2", "notes", "note", "a", "{}");
     CycleResult r = rig.cycle();
     assertEquals(Outcome.FAILED, r.outcome());
@@ -248,20 +236,7 @@ class CycleRunnerFailureTest {
   @Test
   void crash_aStackOverflowInTheApplier_isContainedAndTheStoreStaysUsable() {
     boolean[] broken = {true};
-    MutationApplier applier = new MutationApplier() {
-      @Override
-      public void apply(ApplyContext context, RemoteMutation mutation) {
-        if (broken[0]) {
-          throw new StackOverflowError("deep host recursion");
-        }
-      }
-
-      @Override
-      public String id() {
-        return "test-applier";
-      }
-    };
-    rig = Rig.open(dir, b -> {}, applier);
+    rig = Rig.open(dir, b -> {}, applierFailingWhile(broken, () -> new StackOverflowError("deep host recursion")));
     rig.server.appendRemote("r2", "notes", "note", "a", "{}");
     CycleResult r = rig.cycle();
     assertEquals(Outcome.FAILED, r.outcome());
@@ -342,5 +317,26 @@ class CycleRunnerFailureTest {
     CycleResult forced = rig.cycle();
     assertEquals(Outcome.SUCCESS, forced.outcome());
     assertNotEquals(pulls, rig.server.pullCalls());
+  }
+
+  /** An applier that throws {@code failure} (unchecked or an Error) while {@code broken[0]} is set. */
+  private static MutationApplier applierFailingWhile(boolean[] broken, Supplier<? extends Throwable> failure) {
+    return new MutationApplier() {
+      @Override
+      public void apply(ApplyContext context, RemoteMutation mutation) {
+        if (broken[0]) {
+          Throwable t = failure.get();
+          if (t instanceof Error e) {
+            throw e;
+          }
+          throw (RuntimeException) t;
+        }
+      }
+
+      @Override
+      public String id() {
+        return "test-applier";
+      }
+    };
   }
 }
