@@ -1,13 +1,10 @@
 package dev.ferry.server;
 
-import com.sun.net.httpserver.HttpServer;
-import dev.ferry.server.internal.DaemonThreads;
-import dev.ferry.server.internal.JdkHttpServerSettings;
 import dev.ferry.server.internal.http.HttpApi;
-import java.io.IOException;
+import dev.ferry.server.internal.http.Listeners;
+import dev.ferry.server.internal.http.ServerMetrics;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -15,28 +12,26 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.Server;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The reference sync server: wire protocol v1 over the JDK HTTP server and a {@link MutationLog}.
+ * The reference sync server: wire protocol v1 over Jetty and a {@link MutationLog}.
  *
  * <p>Build one with {@link #builder()}, {@link #start()} it, and {@link #stop(Duration)} it; the
- * server owns its storage and closes it on stop. Requests run on a bounded pool of worker threads;
- * long-poll pulls wait without holding one. A stop answers new requests {@code 503}, answers parked
- * long-polls with what they can read, and lets requests in flight finish until the deadline.
+ * server owns its storage and closes it on stop. Network I/O is non-blocking: reading a request,
+ * parking a long-poll and writing an answer hold no thread, so a slow or silent client costs only
+ * its own connection; storage work runs on a bounded pool of worker threads. A stop answers new
+ * requests {@code 503}, answers parked long-polls with what they can read, and lets requests in
+ * flight finish until the deadline. Optionally a second listener serves Prometheus metrics.
  *
  * <p>Thread-safe. A stopped server cannot be started again.
  */
 public final class FerryServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FerryServer.class);
-  private static final Duration DEFAULT_STOP = Duration.ofSeconds(5);
 
   private enum State {
     NEW,
@@ -52,13 +47,17 @@ public final class FerryServer implements AutoCloseable {
   private final @Nullable String insecureTenant;
   private final ServerLimits limits;
   private final Clock clock;
+  private final String metricsHost;
+  private final int metricsPort;
 
   // Written under this server's lock by start and stop; read without it, so that monitoring calls
   // answer while a stop waits for requests in flight.
   private volatile State state = State.NEW;
-  private volatile @Nullable HttpServer http;
+  private volatile @Nullable Server http;
+  private volatile @Nullable Server metricsHttp;
   private volatile @Nullable HttpApi api;
-  private @Nullable ThreadPoolExecutor workers;
+  private volatile int boundPort = -1;
+  private volatile int boundMetricsPort = -1;
 
   private FerryServer(Builder b) {
     this.storage = Objects.requireNonNull(b.storage, "storage");
@@ -68,6 +67,8 @@ public final class FerryServer implements AutoCloseable {
     this.insecureTenant = b.insecureTenant;
     this.limits = b.limits;
     this.clock = b.clock;
+    this.metricsHost = b.metricsHost;
+    this.metricsPort = b.metricsPort;
   }
 
   /** A builder; {@link Builder#storage} is required. */
@@ -89,24 +90,29 @@ public final class FerryServer implements AutoCloseable {
     if (state != State.NEW) {
       throw new IllegalStateException("a stopped server cannot be started again");
     }
-    // Read once when the JDK HTTP server's classes initialize, so before the first server exists.
-    Optional<Duration> responseLimit = JdkHttpServerSettings.applyDefaults(System.getProperties());
-    HttpApi newApi = new HttpApi(storage, grants, insecureTenant, fitted(limits, responseLimit), clock);
-    ThreadPoolExecutor pool = newWorkers();
+    HttpApi newApi = new HttpApi(storage, grants, insecureTenant, limits, clock, new ServerMetrics());
+    Server server;
     try {
-      HttpServer server =
-          HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), requestedPort), 0);
-      server.createContext("/", newApi.handler());
-      server.setExecutor(pool);
-      server.start();
-      http = server;
-    } catch (IOException e) {
-      pool.shutdownNow();
+      server = Listeners.startApi(host, requestedPort, limits, newApi);
+    } catch (UncheckedIOException e) {
       newApi.close();
-      throw new UncheckedIOException("cannot listen on " + host + ":" + requestedPort, e);
+      throw e;
     }
+    Server metricsServer = null;
+    if (metricsPort >= 0) {
+      try {
+        metricsServer = Listeners.startMetrics(metricsHost, metricsPort, newApi.metrics());
+      } catch (UncheckedIOException e) {
+        Listeners.stop(server);
+        newApi.close();
+        throw e;
+      }
+      boundMetricsPort = Listeners.port(metricsServer);
+    }
+    boundPort = Listeners.port(server);
+    http = server;
+    metricsHttp = metricsServer;
     api = newApi;
-    workers = pool;
     state = State.RUNNING;
     LOG.info(
         "Ferry server listening on {} ({} token grant(s), storage {})",
@@ -152,30 +158,28 @@ public final class FerryServer implements AutoCloseable {
 
   private void stopServing(Duration timeout) {
     HttpApi a = Objects.requireNonNull(api);
-    HttpServer h = Objects.requireNonNull(http);
-    ThreadPoolExecutor w = Objects.requireNonNull(workers);
-    long deadline = System.nanoTime() + timeout.toNanos();
+    Server h = Objects.requireNonNull(http);
     try {
       if (!a.drain(timeout)) {
         LOG.warn("{} request(s) still in flight at the stop deadline; closing them", a.inFlight());
       }
-      h.stop(0);
-      w.shutdown();
-      w.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      h.stop(0);
     } finally {
-      w.shutdownNow();
+      Listeners.stop(h);
+      Server m = metricsHttp;
+      if (m != null) {
+        Listeners.stop(m);
+      }
       a.close();
-      LOG.info("Ferry server on port {} stopped", port());
+      LOG.info("Ferry server on port {} stopped", boundPort);
     }
   }
 
-  /** {@link #stop(Duration)} with a 5-second deadline. */
+  /** {@link #stop(Duration)} with the limits' {@link ServerLimits#stopTimeout()} (default 5 s). */
   @Override
   public void close() {
-    stop(DEFAULT_STOP);
+    stop(limits.stopTimeout());
   }
 
   /**
@@ -184,11 +188,25 @@ public final class FerryServer implements AutoCloseable {
    * @throws IllegalStateException before {@link #start}
    */
   public int port() {
-    HttpServer h = http;
-    if (h == null) {
+    int p = boundPort;
+    if (p < 0) {
       throw new IllegalStateException("the server has not been started");
     }
-    return h.getAddress().getPort();
+    return p;
+  }
+
+  /**
+   * The URL of the Prometheus metrics, e.g. {@code http://127.0.0.1:9464/metrics}.
+   *
+   * @throws IllegalStateException before {@link #start}, or when built without a metrics port
+   */
+  public URI metricsUri() {
+    int p = boundMetricsPort;
+    if (p < 0) {
+      throw new IllegalStateException(
+          metricsPort < 0 ? "no metrics port was configured" : "the server has not been started");
+    }
+    return URI.create("http://" + uriHost(metricsHost) + ":" + p + "/metrics");
   }
 
   /**
@@ -198,11 +216,14 @@ public final class FerryServer implements AutoCloseable {
    */
   public URI baseUri() {
     int p = port();
-    String h = host.contains(":") ? "[" + host + "]" : host;
+    return URI.create("http://" + uriHost(host) + ":" + p);
+  }
+
+  private static String uriHost(String host) {
     if (host.equals("0.0.0.0") || host.equals("::")) {
-      h = "127.0.0.1";
+      return "127.0.0.1";
     }
-    return URI.create("http://" + h + ":" + p);
+    return host.contains(":") ? "[" + host + "]" : host;
   }
 
   /**
@@ -225,34 +246,6 @@ public final class FerryServer implements AutoCloseable {
     return s == State.RUNNING || s == State.STOPPING;
   }
 
-  /**
-   * The limits with long-polls short enough that the JDK's response time limit does not cut them
-   * off (it counts a long-poll's whole wait).
-   */
-  private static ServerLimits fitted(ServerLimits limits, Optional<Duration> responseLimit) {
-    Duration wait = JdkHttpServerSettings.longestWait(limits.maxWait(), responseLimit);
-    if (wait.equals(limits.maxWait())) {
-      return limits;
-    }
-    LOG.warn(
-        "long-polls are held at most {} ms instead of {} ms: {}={} s closes slower responses",
-        wait.toMillis(),
-        limits.maxWait().toMillis(),
-        JdkHttpServerSettings.MAX_RESPONSE_TIME,
-        responseLimit.map(Duration::toSeconds).orElse(0L));
-    return limits.toBuilder().maxWait(wait).build();
-  }
-
-  private ThreadPoolExecutor newWorkers() {
-    return new ThreadPoolExecutor(
-        limits.workerThreads(),
-        limits.workerThreads(),
-        0,
-        TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(limits.queueCapacity()),
-        DaemonThreads.named("ferry-http"));
-  }
-
   /** Builds a {@link FerryServer}. Setters validate at once. Not thread-safe. */
   public static final class Builder {
     private @Nullable MutationLog storage;
@@ -262,6 +255,8 @@ public final class FerryServer implements AutoCloseable {
     private @Nullable String insecureTenant;
     private ServerLimits limits = ServerLimits.defaults();
     private Clock clock = Clock.systemUTC();
+    private String metricsHost = "127.0.0.1";
+    private int metricsPort = -1;
 
     private Builder() {}
 
@@ -277,6 +272,11 @@ public final class FerryServer implements AutoCloseable {
      * @throws IllegalArgumentException if blank or not resolvable
      */
     public Builder host(String host) {
+      this.host = resolvable(host);
+      return this;
+    }
+
+    private static String resolvable(String host) {
       Objects.requireNonNull(host, "host");
       if (host.isBlank()) {
         throw new IllegalArgumentException("host must not be blank");
@@ -286,8 +286,7 @@ public final class FerryServer implements AutoCloseable {
       } catch (UnknownHostException e) {
         throw new IllegalArgumentException("host must be resolvable, was '" + host + "'", e);
       }
-      this.host = host;
-      return this;
+      return host;
     }
 
     /**
@@ -333,6 +332,31 @@ public final class FerryServer implements AutoCloseable {
         throw new IllegalArgumentException("tenant must not contain control characters");
       }
       this.insecureTenant = tenant;
+      return this;
+    }
+
+    /**
+     * Serves Prometheus metrics ({@code GET /metrics}) on a listener of their own at this port; 0
+     * picks a free one. Off by default. The listener has no authentication: keep it on loopback
+     * or a private network (see {@link #metricsHost}).
+     *
+     * @throws IllegalArgumentException unless between 0 and 65535
+     */
+    public Builder metricsPort(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("metrics port must be between 0 and 65535, was " + port);
+      }
+      this.metricsPort = port;
+      return this;
+    }
+
+    /**
+     * The address of the metrics listener; default {@code 127.0.0.1}.
+     *
+     * @throws IllegalArgumentException if blank or not resolvable
+     */
+    public Builder metricsHost(String host) {
+      this.metricsHost = resolvable(host);
       return this;
     }
 

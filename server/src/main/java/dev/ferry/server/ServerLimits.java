@@ -25,6 +25,12 @@ public final class ServerLimits {
   private final int queueCapacity;
   private final int gzipResponseThreshold;
   private final int maxPageBytes;
+  private final int maxWaitersPerTenant;
+  private final Duration idleTimeout;
+  private final long minRequestDataRate;
+  private final long minResponseDataRate;
+  private final int maxConnections;
+  private final Duration stopTimeout;
 
   private ServerLimits(Builder b) {
     this.maxBodyBytes = b.maxBodyBytes;
@@ -37,11 +43,18 @@ public final class ServerLimits {
     this.queueCapacity = b.queueCapacity;
     this.gzipResponseThreshold = b.gzipResponseThreshold;
     this.maxPageBytes = b.maxPageBytes;
+    this.maxWaitersPerTenant = b.maxWaitersPerTenant;
+    this.idleTimeout = b.idleTimeout;
+    this.minRequestDataRate = b.minRequestDataRate;
+    this.minResponseDataRate = b.minResponseDataRate;
+    this.maxConnections = b.maxConnections;
+    this.stopTimeout = b.stopTimeout;
   }
 
   /**
    * The defaults: 8 MiB bodies, 1,000 mutations a push, pages of 500 up to 1,000 mutations and
-   * about 4 MiB, 30 s waits.
+   * about 4 MiB, 30 s waits, 5,000 long-polls of which 1,000 per tenant, 10,000 connections idle
+   * at most 30 s, data sent and read at least 1 KiB/s, 5 s to stop.
    */
   public static ServerLimits defaults() {
     return DEFAULTS;
@@ -82,17 +95,69 @@ public final class ServerLimits {
     return maxWait;
   }
 
-  /** Most long-polls parked at once; beyond it a pull is answered at once with what there is. */
+  /**
+   * Most long-polls parked at once over all tenants; beyond it a long-poll is answered at once
+   * {@code 429}. 0 turns long-polling off (every pull is answered at once with its page).
+   */
   public int maxWaiters() {
     return maxWaiters;
   }
 
-  /** Threads that run request handlers (long-polls do not hold one while they wait). */
+  /**
+   * Most long-polls one tenant may have parked at once (its share); beyond it that tenant's
+   * long-polls are answered {@code 429}, while other tenants still park theirs. Effective share is
+   * {@code min(maxWaitersPerTenant, maxWaiters)}; keep it below {@link #maxWaiters()} so that one
+   * tenant at its share never makes another wait.
+   */
+  public int maxWaitersPerTenant() {
+    return maxWaitersPerTenant;
+  }
+
+  /**
+   * How long a connection may go without sending or accepting a byte before it is closed (a
+   * parked long-poll is exempt: its wait ends it).
+   */
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  /**
+   * Slowest a request body may arrive, in bytes per second averaged since the server started
+   * reading it; a slower upload is answered {@code 408} and its connection closed. 0 = no minimum.
+   */
+  public long minRequestDataRate() {
+    return minRequestDataRate;
+  }
+
+  /**
+   * Slowest a client may accept its response, in bytes per second; a slower reader has its
+   * connection closed. 0 = no minimum (the idle timeout still applies).
+   */
+  public long minResponseDataRate() {
+    return minResponseDataRate;
+  }
+
+  /** Most connections open at once; beyond it the server stops accepting until one closes. */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  /** How long {@code FerryServer.close()} lets requests in flight finish before closing them. */
+  public Duration stopTimeout() {
+    return stopTimeout;
+  }
+
+  /**
+   * Threads that run the storage work of requests (reads and appends); network I/O never holds
+   * one, and long-polls do not hold one while they wait.
+   */
   public int workerThreads() {
     return workerThreads;
   }
 
-  /** Requests that may queue for a worker; beyond it new connections are closed. */
+  /**
+   * Requests that may queue for a worker; beyond it a request is answered {@code 503 overloaded}.
+   */
   public int queueCapacity() {
     return queueCapacity;
   }
@@ -137,6 +202,18 @@ public final class ServerLimits {
         + gzipResponseThreshold
         + ", maxPageBytes="
         + maxPageBytes
+        + ", maxWaitersPerTenant="
+        + maxWaitersPerTenant
+        + ", idleTimeout="
+        + idleTimeout
+        + ", minRequestDataRate="
+        + minRequestDataRate
+        + ", minResponseDataRate="
+        + minResponseDataRate
+        + ", maxConnections="
+        + maxConnections
+        + ", stopTimeout="
+        + stopTimeout
         + "]";
   }
 
@@ -147,7 +224,13 @@ public final class ServerLimits {
     private int defaultPullLimit = 500;
     private int maxPullLimit = 1_000;
     private Duration maxWait = Duration.ofSeconds(30);
-    private int maxWaiters = 1_000;
+    private int maxWaiters = 5_000;
+    private int maxWaitersPerTenant = 1_000;
+    private Duration idleTimeout = Duration.ofSeconds(30);
+    private long minRequestDataRate = 1024;
+    private long minResponseDataRate = 1024;
+    private int maxConnections = 10_000;
+    private Duration stopTimeout = Duration.ofSeconds(5);
     private int workerThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     private int queueCapacity = 1_024;
     private int gzipResponseThreshold = 8 * 1024;
@@ -166,6 +249,12 @@ public final class ServerLimits {
       queueCapacity = l.queueCapacity;
       gzipResponseThreshold = l.gzipResponseThreshold;
       maxPageBytes = l.maxPageBytes;
+      maxWaitersPerTenant = l.maxWaitersPerTenant;
+      idleTimeout = l.idleTimeout;
+      minRequestDataRate = l.minRequestDataRate;
+      minResponseDataRate = l.minResponseDataRate;
+      maxConnections = l.maxConnections;
+      stopTimeout = l.stopTimeout;
     }
 
     /**
@@ -240,7 +329,7 @@ public final class ServerLimits {
     }
 
     /**
-     * Sets the most long-polls parked at once. Default 1,000.
+     * Sets the most long-polls parked at once over all tenants. Default 5,000.
      *
      * @throws IllegalArgumentException if negative (0 turns long-polling off)
      */
@@ -249,6 +338,93 @@ public final class ServerLimits {
         throw new IllegalArgumentException("max waiters must not be negative, was " + count);
       }
       this.maxWaiters = count;
+      return this;
+    }
+
+    /**
+     * Sets the most long-polls one tenant may have parked at once. Default 1,000.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder maxWaitersPerTenant(int count) {
+      if (count < 0) {
+        throw new IllegalArgumentException(
+            "max waiters per tenant must not be negative, was " + count);
+      }
+      this.maxWaitersPerTenant = count;
+      return this;
+    }
+
+    /**
+     * Sets how long a connection may be silent before it is closed. Default 30 s.
+     *
+     * @throws IllegalArgumentException unless between 100 ms and 1 hour
+     */
+    public Builder idleTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "idleTimeout");
+      if (timeout.compareTo(Duration.ofMillis(100)) < 0
+          || timeout.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException(
+            "idle timeout must be between 100 ms and 1 hour, was " + timeout);
+      }
+      this.idleTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets the slowest a request body may arrive, in bytes per second. Default 1,024; 0 = none.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder minRequestDataRate(long bytesPerSecond) {
+      if (bytesPerSecond < 0) {
+        throw new IllegalArgumentException(
+            "min request data rate must not be negative, was " + bytesPerSecond);
+      }
+      this.minRequestDataRate = bytesPerSecond;
+      return this;
+    }
+
+    /**
+     * Sets the slowest a client may accept its response, in bytes per second. Default 1,024; 0 =
+     * none.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder minResponseDataRate(long bytesPerSecond) {
+      if (bytesPerSecond < 0) {
+        throw new IllegalArgumentException(
+            "min response data rate must not be negative, was " + bytesPerSecond);
+      }
+      this.minResponseDataRate = bytesPerSecond;
+      return this;
+    }
+
+    /**
+     * Sets the most connections open at once. Default 10,000.
+     *
+     * @throws IllegalArgumentException unless positive
+     */
+    public Builder maxConnections(int count) {
+      if (count < 1) {
+        throw new IllegalArgumentException("max connections must be positive, was " + count);
+      }
+      this.maxConnections = count;
+      return this;
+    }
+
+    /**
+     * Sets how long {@code FerryServer.close()} lets requests in flight finish. Default 5 s.
+     *
+     * @throws IllegalArgumentException if negative or over one hour
+     */
+    public Builder stopTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "stopTimeout");
+      if (timeout.isNegative() || timeout.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException(
+            "stop timeout must be between 0 and 1 hour, was " + timeout);
+      }
+      this.stopTimeout = timeout;
       return this;
     }
 

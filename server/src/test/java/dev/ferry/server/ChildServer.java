@@ -14,9 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A reference server in a second JVM, for tests where "another process" must really be one (two
- * servers sharing a PostgreSQL database) and for behaviour fixed per JVM (the JDK HTTP server reads
- * its settings once, so a test that needs other values than the test JVM's runs the server here).
- * It prints its port, serves until its standard input closes, then stops.
+ * servers sharing a PostgreSQL database). It prints its port, serves until its standard input
+ * closes, then stops.
  */
 public final class ChildServer implements AutoCloseable {
 
@@ -28,19 +27,14 @@ public final class ChildServer implements AutoCloseable {
     this.baseUri = baseUri;
   }
 
-  /**
-   * A server on SQLite with one grant of every project of tenant {@code t} to {@code token}.
-   *
-   * @param systemProperties {@code -D} settings of the child JVM, e.g. {@code
-   *     sun.net.httpserver.maxReqTime=1}
-   */
-  public static ChildServer sqlite(Path db, String token, int workerThreads, String... systemProperties) {
-    return start(List.of(systemProperties), "sqlite", db.toString(), "", token, "t", Integer.toString(workerThreads));
+  /** A server on SQLite with one grant of every project of tenant {@code t} to {@code token}. */
+  public static ChildServer sqlite(Path db, String token, int workerThreads) {
+    return start(List.of(), "sqlite", db.toString(), "", token, "t", Integer.toString(workerThreads));
   }
 
   /** A server on a PostgreSQL schema with one grant of every project of {@code tenant} to {@code token}. */
   public static ChildServer postgres(String jdbcUrl, String schema, String token, String tenant) {
-    return start(List.of("sun.net.httpserver.nodelay=true"), "postgres", jdbcUrl, schema, token, tenant,
+    return start(List.of(), "postgres", jdbcUrl, schema, token, tenant,
         Integer.toString(ServerLimits.defaults().workerThreads()));
   }
 

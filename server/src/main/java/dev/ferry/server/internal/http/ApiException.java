@@ -1,11 +1,14 @@
 package dev.ferry.server.internal.http;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A request the server answers with an error body instead of a result. Carries the HTTP status and
- * the {@code error_class} / {@code error_code} pair of DESIGN section 3, so handlers throw and the
- * router answers in one place.
+ * A request the server answers with an error body instead of a result. Carries the HTTP status,
+ * the {@code error_class} / {@code error_code} pair of docs/PROTOCOL.md section 5 and any extra
+ * fields the error body carries next to them ({@link #with}), so handlers throw and the router
+ * answers in one place.
  */
 final class ApiException extends RuntimeException {
 
@@ -15,14 +18,45 @@ final class ApiException extends RuntimeException {
   private final String errorClass;
   private final String errorCode;
   private final @Nullable String allow;
+  private final Map<String, Object> fields;
 
   private ApiException(
       int status, String errorClass, String errorCode, String message, @Nullable String allow) {
+    this(status, errorClass, errorCode, message, allow, Map.of());
+  }
+
+  private ApiException(
+      int status,
+      String errorClass,
+      String errorCode,
+      String message,
+      @Nullable String allow,
+      Map<String, Object> fields) {
     super(message, null, false, false);
     this.status = status;
     this.errorClass = errorClass;
     this.errorCode = errorCode;
     this.allow = allow;
+    this.fields = fields;
+  }
+
+  /**
+   * This error with one more field in its body after {@code error}, e.g. {@code seen_epoch}.
+   *
+   * @throws IllegalArgumentException for a name the error body already uses
+   */
+  ApiException with(String name, Object value) {
+    if (name.equals("error_class") || name.equals("error_code") || name.equals("error")) {
+      throw new IllegalArgumentException("the error body already has " + name);
+    }
+    Map<String, Object> more = new LinkedHashMap<>(fields);
+    more.put(name, value);
+    return new ApiException(status, errorClass, errorCode, getMessage(), allow, more);
+  }
+
+  /** An error with the given parts, for statuses decided outside the endpoints (e.g. by Jetty). */
+  static ApiException of(int status, String errorClass, String errorCode, String message) {
+    return new ApiException(status, errorClass, errorCode, message, null);
   }
 
   static ApiException validation(String code, String message) {
@@ -66,6 +100,17 @@ final class ApiException extends RuntimeException {
     return new ApiException(503, "unavailable", code, message, null);
   }
 
+  /** 408: the request (its body) did not arrive in time; retryable. */
+  static ApiException timeout(String message) {
+    return new ApiException(408, "unavailable", "request_timeout", message, null);
+  }
+
+  /** 503: every worker busy and the queue full; retryable. */
+  static ApiException overloaded() {
+    return new ApiException(
+        503, "unavailable", "overloaded", "the server is overloaded; retry shortly", null);
+  }
+
   static ApiException internal() {
     return new ApiException(500, "unavailable", "internal_error", "internal server error", null);
   }
@@ -80,6 +125,11 @@ final class ApiException extends RuntimeException {
 
   String errorCode() {
     return errorCode;
+  }
+
+  /** Extra fields of the error body, in order; empty for most errors. */
+  Map<String, Object> fields() {
+    return fields;
   }
 
   /** The methods to list in {@code Allow} for a 405, else null. */

@@ -1,19 +1,33 @@
 package dev.ferry.server.internal.http;
 
-import com.sun.net.httpserver.HttpExchange;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
 
 /**
- * Reads a request body into memory under a size limit, decompressing {@code Content-Encoding:
- * gzip}. The limit applies to the bytes on the wire and, separately, to the decompressed bytes, so
- * neither a long upload nor a small gzip bomb gets past it.
+ * Reads a request body into memory without holding a thread while bytes are on their way: it takes
+ * what has arrived, asks Jetty to call back when more does, and hands the complete body on. The
+ * size limit applies to the bytes on the wire and, separately, to the bytes after {@code
+ * Content-Encoding: gzip} is undone, so neither a long upload nor a small gzip bomb gets past it.
+ * Turning the bytes into a request is the endpoint's job, not this one's.
  */
 final class BodyReader {
+
+  /**
+   * A body over the limit is still read and discarded up to this many times the limit before the
+   * 413 is sent, so that a client still sending a moderately oversized body gets to read the answer
+   * instead of a reset connection; beyond that the connection is closed after the answer.
+   */
+  private static final long DRAIN_FACTOR = 3;
 
   private final int maxBytes;
 
@@ -22,122 +36,142 @@ final class BodyReader {
   }
 
   /**
-   * @throws ApiException 413 {@code too_large} over the limit; 400 for an unknown content encoding
-   *     or a corrupt gzip stream
-   * @throws IOException if the connection fails while reading
+   * Reads the body of {@code call}, stores it in the call and runs {@code then} with the call, on
+   * whichever thread the last bytes arrived; answers the call with an error instead when the body
+   * is refused: 413 {@code too_large} over the limit, 400 for an unknown content encoding or a
+   * corrupt gzip stream, 408 {@code request_timeout} when it arrives too slowly.
    */
-  byte[] read(HttpExchange exchange) throws IOException {
-    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-    String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
-    boolean gzip = false;
-    if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
-      if (!encoding.trim().equalsIgnoreCase("gzip")) {
-        throw ApiException.validation(
-            "unsupported_content_encoding", "Content-Encoding must be gzip or identity");
-      }
-      gzip = true;
-    }
-    InputStream raw = exchange.getRequestBody();
-    if (declared != null && parsesAbove(declared, maxBytes)) {
-      drainSome(raw);
+  void read(ApiCall call, Consumer<ApiCall> then) {
+    Request request = call.request();
+    boolean gzip = gzipped(request.getHeaders().get("Content-Encoding"));
+    long declared = request.getLength();
+    if (declared > DRAIN_FACTOR * maxBytes) {
+      // Refused before a byte is read; Jetty closes the connection after the answer.
       throw tooLarge();
     }
-    LimitedInputStream wire = new LimitedInputStream(raw, maxBytes);
-    try {
-      byte[] body = gzip ? readGunzipped(wire) : readAll(wire);
-      return body;
-    } catch (LimitExceeded e) {
-      drainSome(raw);
-      throw tooLarge();
-    }
+    new Collector(call, gzip, then, declared > maxBytes).run();
   }
 
-  private byte[] readGunzipped(InputStream wire) throws IOException {
-    try (InputStream in = new GZIPInputStream(wire, 8192)) {
-      return readAll(new LimitedInputStream(in, maxBytes));
-    } catch (ZipException | EOFException e) {
-      throw ApiException.validation("bad_gzip", "the gzip request body is corrupt or truncated");
+  private static boolean gzipped(String encoding) {
+    if (encoding == null || encoding.isBlank() || encoding.trim().equalsIgnoreCase("identity")) {
+      return false;
     }
-  }
-
-  private static byte[] readAll(InputStream in) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-    in.transferTo(out);
-    return out.toByteArray();
+    if (!encoding.trim().equalsIgnoreCase("gzip")) {
+      throw ApiException.validation(
+          "unsupported_content_encoding", "Content-Encoding must be gzip or identity");
+    }
+    return true;
   }
 
   private ApiException tooLarge() {
     return ApiException.tooLarge("the request body exceeds " + maxBytes + " bytes");
   }
 
-  /**
-   * Reads and discards up to twice the limit more, so that a client still sending a moderately
-   * oversized body gets to read the 413 instead of a reset connection; beyond that the connection
-   * is closed after the answer.
-   */
-  private void drainSome(InputStream raw) {
-    byte[] sink = new byte[8192];
-    long left = 2L * maxBytes;
-    try {
-      while (left > 0) {
-        int n = raw.read(sink, 0, (int) Math.min(sink.length, left));
-        if (n < 0) {
+  /** One body being read; {@link #run} is the demand callback, so at most one runs at a time. */
+  private final class Collector implements Runnable {
+    private final ApiCall call;
+    private final boolean gzip;
+    private final Consumer<ApiCall> then;
+    private final ByteArrayOutputStream wire;
+    private boolean discarding;
+    private long discarded;
+
+    Collector(ApiCall call, boolean gzip, Consumer<ApiCall> then, boolean discarding) {
+      this.call = call;
+      this.gzip = gzip;
+      this.then = then;
+      this.discarding = discarding;
+      long declared = call.request().getLength();
+      this.wire =
+          new ByteArrayOutputStream(declared > 0 && !discarding ? (int) declared : 8192);
+    }
+
+    @Override
+    public void run() {
+      Request request = call.request();
+      while (true) {
+        Content.Chunk chunk = request.read();
+        if (chunk == null) {
+          request.demand(this);
           return;
         }
-        left -= n;
-      }
-    } catch (IOException e) {
-      // The client gave up; the answer will not reach it either way.
-    }
-  }
-
-  private static boolean parsesAbove(String declared, long limit) {
-    try {
-      return Long.parseLong(declared.trim()) > limit;
-    } catch (NumberFormatException e) {
-      // The HTTP server already refuses a malformed Content-Length; let the stream decide.
-      return false;
-    }
-  }
-
-  /** Signals that more than the limit was read. */
-  private static final class LimitExceeded extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    LimitExceeded() {
-      super("limit exceeded", null);
-    }
-  }
-
-  /** Fails with {@link LimitExceeded} as soon as more than {@code limit} bytes were read. */
-  private static final class LimitedInputStream extends InputStream {
-    private final InputStream in;
-    private long left;
-
-    LimitedInputStream(InputStream in, long limit) {
-      this.in = in;
-      this.left = limit;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = in.read();
-      if (b >= 0 && --left < 0) {
-        throw new LimitExceeded();
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] buf, int off, int len) throws IOException {
-      int n = in.read(buf, off, len);
-      if (n > 0) {
-        left -= n;
-        if (left < 0) {
-          throw new LimitExceeded();
+        if (Content.Chunk.isFailure(chunk)) {
+          failed(chunk.getFailure());
+          return;
+        }
+        ByteBuffer bytes = chunk.getByteBuffer();
+        int n = bytes.remaining();
+        if (!discarding && wire.size() + (long) n > maxBytes) {
+          discarding = true;
+          discarded = wire.size();
+          wire.reset();
+        }
+        if (discarding) {
+          discarded += n;
+          boolean last = chunk.isLast();
+          chunk.release();
+          if (last || discarded > DRAIN_FACTOR * maxBytes) {
+            call.error(tooLarge());
+            return;
+          }
+          continue;
+        }
+        if (n > 0) {
+          byte[] copy = new byte[n];
+          bytes.get(copy);
+          wire.write(copy, 0, n);
+        }
+        boolean last = chunk.isLast();
+        chunk.release();
+        if (last) {
+          finish();
+          return;
         }
       }
-      return n;
+    }
+
+    private void finish() {
+      byte[] raw = wire.toByteArray();
+      byte[] body;
+      try {
+        body = gzip ? gunzip(raw) : raw;
+      } catch (ApiException e) {
+        call.error(e);
+        return;
+      }
+      call.body(body, raw.length);
+      then.accept(call);
+    }
+
+    private void failed(Throwable failure) {
+      if (failure instanceof TimeoutException) {
+        call.error(
+            ApiException.timeout("the request body arrived too slowly or stopped arriving"));
+      } else {
+        call.error(
+            ApiException.validation("unreadable_body", "the request body could not be read"));
+      }
+    }
+  }
+
+  private byte[] gunzip(byte[] raw) {
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(raw), 8192)) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(maxBytes, Math.max(8192, raw.length * 4L)));
+      byte[] buf = new byte[8192];
+      long total = 0;
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        total += n;
+        if (total > maxBytes) {
+          throw tooLarge();
+        }
+        out.write(buf, 0, n);
+      }
+      return out.toByteArray();
+    } catch (ZipException | EOFException e) {
+      throw ApiException.validation("bad_gzip", "the gzip request body is corrupt or truncated");
+    } catch (IOException e) {
+      throw ApiException.validation("bad_gzip", "the gzip request body could not be read");
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.ferry.server.internal.http;
 
-import com.sun.net.httpserver.HttpHandler;
 import dev.ferry.server.MutationLog;
 import dev.ferry.server.ServerLimits;
 import dev.ferry.server.TokenGrant;
@@ -9,35 +8,50 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Wires the endpoints of wire protocol v1 over a {@link MutationLog} and owns what outlives a
- * single request: the long-poll registry with its timeout scheduler and re-read threads, and the
- * count of requests in flight. {@code FerryServer} drives its lifecycle.
+ * single request: the worker threads that run storage work, the long-poll registry with its
+ * timeout scheduler and re-read threads, the count of requests in flight and the metrics. {@code
+ * FerryServer} drives its lifecycle and mounts {@link #handler()} and {@link #errorHandler()} in
+ * Jetty.
  */
 public final class HttpApi implements AutoCloseable {
 
   private static final int POLL_THREADS = 2;
 
   private final Router router;
+  private final JettyErrors errors;
   private final InFlight inFlight = new InFlight();
   private final LongPollRegistry waiters;
   private final ScheduledThreadPoolExecutor scheduler;
   private final ThreadPoolExecutor pollExecutor;
+  private final ThreadPoolExecutor workers;
+  private final ServerMetrics metrics;
 
   /**
    * @param insecureTenant when not null, requests without a known token act in this tenant with
    *     every project (a development server without authentication)
    * @throws IllegalArgumentException if two grants share a token
    */
-  public HttpApi(MutationLog log, List<TokenGrant> grants, @Nullable String insecureTenant, ServerLimits limits,
-      Clock clock) {
+  public HttpApi(
+      MutationLog storage,
+      List<TokenGrant> grants,
+      @Nullable String insecureTenant,
+      ServerLimits limits,
+      Clock clock,
+      ServerMetrics metrics) {
+    this.metrics = metrics;
     TokenRegistry tokens = new TokenRegistry(grants, insecureTenant);
+    MutationLog log = new MeteredLog(storage, metrics);
     scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("ferry-poll-timer"));
     scheduler.setRemoveOnCancelPolicy(true);
     // Unbounded queue, yet bounded in practice: each parked pull queues at most one re-read and
@@ -50,18 +64,40 @@ public final class HttpApi implements AutoCloseable {
             TimeUnit.MILLISECONDS,
             new LinkedBlockingQueue<>(),
             DaemonThreads.named("ferry-poll"));
-    waiters = new LongPollRegistry(log, limits.maxWaiters(), scheduler, pollExecutor);
+    // Storage work only: network I/O runs on Jetty's threads and never waits for a client. A full
+    // queue answers 503 overloaded (AbortPolicy throws, the router answers).
+    workers =
+        new ThreadPoolExecutor(
+            limits.workerThreads(),
+            limits.workerThreads(),
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(limits.queueCapacity()),
+            DaemonThreads.named("ferry-http"));
+    waiters =
+        new LongPollRegistry(
+            log,
+            limits.maxWaiters(),
+            limits.maxWaitersPerTenant(),
+            scheduler,
+            pollExecutor,
+            metrics);
     log.addCommitListener(waiters);
-    BodyReader bodies = new BodyReader(limits.maxBodyBytes());
+    Telemetry telemetry = new Telemetry(inFlight, metrics);
+    errors = new JettyErrors(telemetry);
     router =
         new Router(
             Map.of(
                 "/v1/push",
                 new Router.Route(
+                    "push",
                     "POST",
-                    new PushEndpoint(tokens, log, bodies, limits.maxBatchMutations(), clock)),
+                    new PushEndpoint(tokens, log, limits.maxBatchMutations(), clock),
+                    true,
+                    false),
                 "/v1/pull",
                 new Router.Route(
+                    "pull",
                     "GET",
                     new PullEndpoint(
                         tokens,
@@ -70,18 +106,31 @@ public final class HttpApi implements AutoCloseable {
                         limits.defaultPullLimit(),
                         limits.maxPullLimit(),
                         limits.maxWait().toMillis(),
-                        limits.maxPageBytes())),
+                        limits.maxPageBytes()),
+                    false,
+                    false),
                 "/v1/health",
-                new Router.Route("GET", new HealthEndpoint()),
+                new Router.Route("health", "GET", new HealthEndpoint(), false, true),
                 "/v1/whoami",
-                new Router.Route("GET", new WhoAmIEndpoint(tokens))),
-            inFlight,
+                new Router.Route("whoami", "GET", new WhoAmIEndpoint(tokens), false, true)),
+            workers,
+            new BodyReader(limits.maxBodyBytes()),
+            telemetry,
             limits.gzipResponseThreshold());
   }
 
-  /** The handler to mount at {@code /}. */
-  public HttpHandler handler() {
+  /** The handler to mount as the server's handler. */
+  public Handler handler() {
     return router;
+  }
+
+  /** The handler for what Jetty refuses itself: answers with the documented error body. */
+  public Request.Handler errorHandler() {
+    return errors;
+  }
+
+  public ServerMetrics metrics() {
+    return metrics;
   }
 
   /**
@@ -108,9 +157,10 @@ public final class HttpApi implements AutoCloseable {
     return waiters.parked();
   }
 
-  /** Stops the timeout scheduler and re-read threads; call after {@link #drain}. */
+  /** Stops the workers, the timeout scheduler and the re-read threads; call after {@link #drain}. */
   @Override
   public void close() {
+    workers.shutdownNow();
     scheduler.shutdownNow();
     pollExecutor.shutdownNow();
   }

@@ -37,9 +37,8 @@ final class PullEndpoint implements Endpoint {
 
   @Override
   public void handle(ApiCall call) {
-    Principal principal =
-        tokens.authenticate(call.exchange().getRequestHeaders().getFirst("Authorization"));
-    QueryParams query = QueryParams.of(call.exchange().getRequestURI());
+    Principal principal = call.authenticate(tokens);
+    QueryParams query = QueryParams.of(call.rawQuery());
     long since = query.longValue("since", 0, 0);
     int limit = (int) Math.min(maxLimit, query.longValue("limit", defaultLimit, 1));
     long waitMillis = Math.min(maxWaitMillis, query.longValue("wait_ms", 0, 0));

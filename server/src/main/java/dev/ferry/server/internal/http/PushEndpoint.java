@@ -37,26 +37,23 @@ final class PushEndpoint implements Endpoint {
 
   private final TokenRegistry tokens;
   private final MutationLog log;
-  private final BodyReader bodies;
   private final int maxBatch;
   private final Clock clock;
 
   PushEndpoint(
-      TokenRegistry tokens, MutationLog log, BodyReader bodies, int maxBatch, Clock clock) {
+      TokenRegistry tokens, MutationLog log, int maxBatch, Clock clock) {
     this.tokens = tokens;
     this.log = log;
-    this.bodies = bodies;
     this.maxBatch = maxBatch;
     this.clock = clock;
   }
 
   @Override
   public void handle(ApiCall call) throws IOException {
-    Principal principal =
-        tokens.authenticate(call.exchange().getRequestHeaders().getFirst("Authorization"));
-    byte[] body = bodies.read(call.exchange());
-    // Read first so that a client still sending gets the answer instead of a reset connection.
-    // Refused before the log is touched: any push, even one whose every mutation is rejected,
+    Principal principal = call.authenticate(tokens);
+    byte[] body = call.body();
+    // The router read the body first, so a client still sending gets the answer instead of a reset
+    // connection. Refused before the log is touched: any push, even one whose every mutation is rejected,
     // could otherwise raise a replica's lease epoch and fence its real holder out.
     if (principal.writable().isEmpty()) {
       throw ApiException.policy("this token may not write any project");

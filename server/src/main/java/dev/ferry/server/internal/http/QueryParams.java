@@ -5,6 +5,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The query parameters of a request, decoded once; numbers are checked here so that a handler sees
@@ -22,8 +23,15 @@ final class QueryParams {
    * @throws ApiException 400 {@code invalid_parameter} for a repeated or undecodable parameter
    */
   static QueryParams of(URI uri) {
+    return of(uri.getRawQuery());
+  }
+
+  /**
+   * @param raw the query string as sent, still percent-encoded; null when there is none
+   * @throws ApiException 400 {@code invalid_parameter} for a repeated or undecodable parameter
+   */
+  static QueryParams of(@Nullable String raw) {
     Map<String, String> values = new HashMap<>();
-    String raw = uri.getRawQuery();
     if (raw == null || raw.isEmpty()) {
       return new QueryParams(values);
     }

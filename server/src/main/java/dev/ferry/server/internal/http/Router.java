@@ -1,34 +1,54 @@
 package dev.ferry.server.internal.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import dev.ferry.server.StorageException;
 import dev.ferry.server.internal.LoggedFailure;
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one handler the HTTP server knows: matches the exact path and method, and turns every failure
- * into the error body of DESIGN section 3, so that no input reaches the client as a bare 500 or a
- * dropped connection.
+ * The one handler Jetty knows: matches the exact path and method, reads a body without holding a
+ * thread, hands storage work to the bounded worker pool (503 {@code overloaded} when it is full),
+ * and turns every failure into the error body of docs/PROTOCOL.md section 5, so that no input
+ * reaches the client as a bare 500 or a dropped connection.
  */
-final class Router implements HttpHandler {
+final class Router extends Handler.Abstract {
 
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);
 
-  /** An endpoint and the one method it answers. */
-  record Route(String method, Endpoint endpoint) {}
+  /**
+   * An endpoint, the one method it answers and how it runs.
+   *
+   * @param name the endpoint's name in metrics
+   * @param readsBody whether the body is read before the endpoint runs
+   * @param inline whether it runs on the network thread (only for endpoints that never block)
+   */
+  record Route(String name, String method, Endpoint endpoint, boolean readsBody, boolean inline) {}
 
   private final Map<String, Route> routes;
-  private final InFlight inFlight;
+  private final Executor workers;
+  private final BodyReader bodies;
+  private final Telemetry telemetry;
   private final int gzipThreshold;
   private volatile boolean stopping;
 
-  Router(Map<String, Route> routes, InFlight inFlight, int gzipThreshold) {
+  Router(
+      Map<String, Route> routes,
+      Executor workers,
+      BodyReader bodies,
+      Telemetry telemetry,
+      int gzipThreshold) {
     this.routes = Map.copyOf(routes);
-    this.inFlight = inFlight;
+    this.workers = workers;
+    this.bodies = bodies;
+    this.telemetry = telemetry;
     this.gzipThreshold = gzipThreshold;
   }
 
@@ -38,20 +58,55 @@ final class Router implements HttpHandler {
   }
 
   @Override
-  public void handle(HttpExchange exchange) {
-    ApiCall call = new ApiCall(exchange, inFlight, gzipThreshold);
+  public boolean handle(Request request, Response response, Callback callback) {
+    String path = request.getHttpURI().getPath();
+    Route route = path == null ? null : routes.get(path);
+    ApiCall call =
+        new ApiCall(
+            request,
+            response,
+            callback,
+            route == null ? "unknown" : route.name(),
+            telemetry,
+            gzipThreshold);
     try {
       if (stopping) {
         throw ApiException.unavailable("stopping", "the server is stopping; retry later");
       }
-      String path = exchange.getRequestURI().getRawPath();
-      Route route = routes.get(path);
       if (route == null) {
         throw ApiException.notFound(path == null ? "" : shorten(path));
       }
-      if (!route.method().equals(exchange.getRequestMethod())) {
-        throw ApiException.methodNotAllowed(shorten(exchange.getRequestMethod()), route.method());
+      if (!route.method().equals(request.getMethod())) {
+        throw ApiException.methodNotAllowed(shorten(request.getMethod()), route.method());
       }
+      if (route.readsBody()) {
+        bodies.read(call, c -> dispatch(route, c));
+      } else {
+        dispatch(route, call);
+      }
+    } catch (ApiException e) {
+      call.error(e);
+    } catch (RuntimeException e) {
+      LOG.error("unexpected failure accepting a request: {}", LoggedFailure.describe(e));
+      call.error(ApiException.internal());
+    }
+    return true;
+  }
+
+  private void dispatch(Route route, ApiCall call) {
+    if (route.inline()) {
+      run(route, call);
+      return;
+    }
+    try {
+      workers.execute(() -> run(route, call));
+    } catch (RejectedExecutionException e) {
+      call.error(ApiException.overloaded());
+    }
+  }
+
+  private void run(Route route, ApiCall call) {
+    try {
       route.endpoint().handle(call);
     } catch (ApiException e) {
       call.error(e);
@@ -59,8 +114,8 @@ final class Router implements HttpHandler {
       // Never the exception itself: its messages carry bound arguments, i.e. request data.
       LOG.warn(
           "storage failure while answering {} {}: {}",
-          exchange.getRequestMethod(),
-          shorten(exchange.getRequestURI().getRawPath()),
+          call.method(),
+          shorten(call.path()),
           LoggedFailure.describe(e));
       call.error(
           ApiException.unavailable(
@@ -71,8 +126,8 @@ final class Router implements HttpHandler {
     } catch (RuntimeException | Error e) {
       LOG.error(
           "unexpected failure answering {} {}: {}",
-          exchange.getRequestMethod(),
-          shorten(exchange.getRequestURI().getRawPath()),
+          call.method(),
+          shorten(call.path()),
           LoggedFailure.describe(e));
       call.error(ApiException.internal());
       if (e instanceof Error error) {
@@ -81,7 +136,7 @@ final class Router implements HttpHandler {
     }
   }
 
-  private static String shorten(String s) {
+  static String shorten(String s) {
     return s.length() <= 100 ? s : s.substring(0, 100) + "…";
   }
 }

@@ -13,8 +13,7 @@ final class WhoAmIEndpoint implements Endpoint {
 
   @Override
   public void handle(ApiCall call) {
-    Principal p =
-        tokens.authenticate(call.exchange().getRequestHeaders().getFirst("Authorization"));
+    Principal p = call.authenticate(tokens);
     call.ok(new WhoAmIResponse(p.tenant(), p.readable().toWire(), p.writable().toWire()));
   }
 }
