@@ -193,8 +193,9 @@ final class ApiCall {
     if (answered.compareAndSet(false, true)) {
       stopWatching();
       request.getConnectionMetaData().getConnection().getEndPoint().close(cause);
-      callback.failed(cause);
       telemetry.answered(this, CLIENT_GONE, 0, null);
+      callback.failed(cause);
+      telemetry.finished();
     }
   }
 
@@ -219,25 +220,25 @@ final class ApiCall {
       }
       headers.put(HttpHeader.CONTENT_LENGTH, out.length);
       response.setStatus(status);
-      long length = out.length;
+      telemetry.answered(this, status, out.length, errorCode);
       response.write(
           true,
           ByteBuffer.wrap(out),
           Callback.from(
               () -> {
                 callback.succeeded();
-                telemetry.answered(this, status, length, errorCode);
+                telemetry.finished();
               },
               x -> {
                 // The client went away or stopped reading; there is nobody left to answer.
                 LOG.debug("could not send the {} response: {}", status, x.toString());
                 callback.failed(x);
-                telemetry.answered(this, CLIENT_GONE, 0, errorCode);
+                telemetry.finished();
               }));
     } catch (IOException | RuntimeException e) {
       LOG.debug("could not send the {} response: {}", status, e.toString());
       callback.failed(e);
-      telemetry.answered(this, CLIENT_GONE, 0, errorCode);
+      telemetry.finished();
     }
   }
 

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -79,6 +81,7 @@ final class Router extends Handler.Abstract {
       if (!route.method().equals(request.getMethod())) {
         throw ApiException.methodNotAllowed(shorten(request.getMethod()), route.method());
       }
+      refuseTransferCodings(request);
       if (route.readsBody()) {
         bodies.read(call, c -> dispatch(route, c));
       } else {
@@ -91,6 +94,22 @@ final class Router extends Handler.Abstract {
       call.error(ApiException.internal());
     }
     return true;
+  }
+
+  /**
+   * Jetty undoes {@code chunked} but passes any other transfer coding through as body bytes; a body
+   * still encoded must not be taken for JSON, so only {@code chunked} alone is accepted (request
+   * bodies are compressed with {@code Content-Encoding: gzip}).
+   */
+  private static void refuseTransferCodings(Request request) {
+    for (HttpField field : request.getHeaders().getFields(HttpHeader.TRANSFER_ENCODING)) {
+      for (String coding : field.getValue().split(",")) {
+        if (!coding.trim().equalsIgnoreCase("chunked")) {
+          throw ApiException.validation(
+              "unsupported_transfer_encoding", "Transfer-Encoding must be chunked or absent");
+        }
+      }
+    }
   }
 
   private void dispatch(Route route, ApiCall call) {

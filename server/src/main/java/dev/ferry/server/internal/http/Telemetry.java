@@ -27,8 +27,16 @@ final class Telemetry {
     inFlight.enter();
   }
 
-  void answered(ApiCall call, int status, long bytesOut, @Nullable String errorCode) {
+  /** The request is no longer in flight: its answer was written, or failed to be. */
+  void finished() {
     inFlight.exit();
+  }
+
+  /**
+   * Records the answer as it starts to be written (so the line is logged before the client can
+   * have its answer); {@link #finished()} follows when the write completes.
+   */
+  void answered(ApiCall call, int status, long bytesOut, @Nullable String errorCode) {
     record(
         call.method(),
         call.path(),
