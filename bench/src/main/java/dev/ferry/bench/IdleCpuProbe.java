@@ -35,9 +35,6 @@ public final class IdleCpuProbe {
   private IdleCpuProbe() {}
 
   public static void main(String[] args) throws Exception {
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
     long seconds = args.length > 0 ? Long.parseLong(args[0]) : 60;
     Path dir = Files.createTempDirectory("ferry-idle");
     try (EmbeddedServer server = new EmbeddedServer("idle");

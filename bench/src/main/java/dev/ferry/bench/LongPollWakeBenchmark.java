@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 5, time = 3)
-@Fork(value = 1, jvmArgsAppend = "-Dsun.net.httpserver.nodelay=true")
+@Fork(1)
 public class LongPollWakeBenchmark {
 
   private static final String TOKEN = EmbeddedServer.TOKEN;

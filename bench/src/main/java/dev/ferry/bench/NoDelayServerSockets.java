@@ -10,8 +10,7 @@ import javax.net.ServerSocketFactory;
  * Server sockets whose accepted connections have {@code TCP_NODELAY} set.
  *
  * <p>MockWebServer leaves Nagle's algorithm on; its responses then wait for the client's delayed
- * ACK, ~40 ms per round trip on loopback, which would measure the mock instead of the client (the
- * same stall the JDK HttpServer has without {@code sun.net.httpserver.nodelay}).
+ * ACK, ~40 ms per round trip on loopback, which would measure the mock instead of the client.
  */
 final class NoDelayServerSockets extends ServerSocketFactory {
 

@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = "-Dsun.net.httpserver.nodelay=true")
+@Fork(1)
 public class NotifyDirtyBenchmark {
 
   private EmbeddedServer server;

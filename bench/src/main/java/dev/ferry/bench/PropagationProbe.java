@@ -30,9 +30,6 @@ public final class PropagationProbe {
   private PropagationProbe() {}
 
   public static void main(String[] args) throws Exception {
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
     int writes = args.length > 0 ? Integer.parseInt(args[0]) : 300;
     Duration think = Duration.ofMillis(args.length > 1 ? Long.parseLong(args[1]) : 5);
     Path dir = Files.createTempDirectory("ferry-propagation");

@@ -67,6 +67,15 @@ final class ServeCommand extends BaseCommand {
           + " --tenant. For development on a trusted machine only")
   boolean insecureNoAuth;
 
+  @Option(names = "--metrics-port", paramLabel = "PORT",
+      description = "serve Prometheus metrics at http://METRICS_HOST:PORT/metrics on a listener of their own"
+          + " (0 for a free port; off when not given)")
+  @Nullable Integer metricsPort;
+
+  @Option(names = "--metrics-host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+      description = "the address of the metrics listener (default: ${DEFAULT-VALUE}; it has no authentication)")
+  String metricsHost;
+
   @Option(names = "--json", description = "print where the server listens as one JSON document once it is up")
   boolean json;
 
@@ -83,6 +92,9 @@ final class ServeCommand extends BaseCommand {
     FerryServer.Builder builder = FerryServer.builder().grants(grants);
     try {
       builder.host(host).port(port);
+      if (metricsPort != null) {
+        builder.metricsPort(metricsPort).metricsHost(metricsHost);
+      }
       if (insecureNoAuth) {
         builder.insecureNoAuth(tenant);
       }
@@ -94,7 +106,7 @@ final class ServeCommand extends BaseCommand {
       server.start();
     } catch (UncheckedIOException e) {
       server.stop(Duration.ZERO);
-      throw CliFailure.failed("cannot listen on " + host + ":" + port + ": " + e.getCause().getMessage());
+      throw CliFailure.failed(e.getMessage() + ": " + e.getCause().getMessage());
     }
     Thread hook = new Thread(() -> stop(server), "ferry-serve-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -157,10 +169,17 @@ final class ServeCommand extends BaseCommand {
   private void announce(FerryServer server, int grantCount) {
     String auth = insecureNoAuth ? "NO AUTHENTICATION (tenant " + tenant + ")" : grantCount + " token(s)";
     note("ferry serve: listening on " + server.baseUri() + " with " + auth + "; Ctrl-C stops it");
+    if (metricsPort != null) {
+      note("ferry serve: metrics at " + server.metricsUri());
+    }
     if (json) {
-      Json.print(out(), Json.object().put("url", server.baseUri().toString()).put("host", host)
+      var doc = Json.object().put("url", server.baseUri().toString()).put("host", host)
           .put("port", server.port()).put("storage", postgres != null ? "postgres schema " + schema : "sqlite:" + db)
-          .put("tokens", grantCount).put("insecure_no_auth", insecureNoAuth));
+          .put("tokens", grantCount).put("insecure_no_auth", insecureNoAuth);
+      if (metricsPort != null) {
+        doc.put("metrics_url", server.metricsUri().toString());
+      }
+      Json.print(out(), doc);
     }
   }
 }

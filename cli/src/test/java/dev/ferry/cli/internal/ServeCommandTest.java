@@ -91,6 +91,24 @@ class ServeCommandTest {
   }
 
   @Test
+  void serve_metricsPort_servesPrometheusMetricsOnLoopback() throws Exception {
+    try (Running serve = new Running("serve", "--db", dir.resolve("s.db").toString(), "--port", "0",
+        "--token", TOKEN, "--metrics-port", "0", "--json")) {
+      String metricsUrl = serve.announced().get("metrics_url").asText();
+      assertTrue(metricsUrl.startsWith("http://127.0.0.1:") && metricsUrl.endsWith("/metrics"), metricsUrl);
+      try (HttpSyncTransport t = serve.client(TOKEN)) {
+        t.whoami();
+      }
+      java.net.http.HttpResponse<String> scraped = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(metricsUrl)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, scraped.statusCode());
+      assertTrue(scraped.body().contains("ferry_http_requests_total{endpoint=\"whoami\",status=\"200\"} 1.0"),
+          scraped.body());
+    }
+  }
+
+  @Test
   void serve_tokensFile_grantsPerTenantAndProject() throws Exception {
     Path tokens = Files.writeString(dir.resolve("tokens.json"), """
         [{"token":"acme-writer-0123456789","tenant":"acme","read":["*"],"write":["notes"]},
