@@ -350,7 +350,12 @@ class FerryServerTest {
 
     @Override
     public AppendResult append(
-        String tenant, String replicaId, long epoch, List<PushMutation> ms, Instant at) {
+        String tenant,
+        String principal,
+        String replicaId,
+        long epoch,
+        List<PushMutation> ms,
+        Instant at) {
       entered.countDown();
       try {
         release.await(60, TimeUnit.SECONDS);
@@ -358,7 +363,7 @@ class FerryServerTest {
         Thread.currentThread().interrupt();
         throw new StorageException("interrupted", e);
       }
-      return super.append(tenant, replicaId, epoch, ms, at);
+      return super.append(tenant, principal, replicaId, epoch, ms, at);
     }
   }
 
@@ -385,8 +390,13 @@ class FerryServerTest {
 
     @Override
     public AppendResult append(
-        String tenant, String replicaId, long epoch, List<PushMutation> ms, Instant at) {
-      return delegate.append(tenant, replicaId, epoch, ms, at);
+        String tenant,
+        String principal,
+        String replicaId,
+        long epoch,
+        List<PushMutation> ms,
+        Instant at) {
+      return delegate.append(tenant, principal, replicaId, epoch, ms, at);
     }
 
     @Override
@@ -402,8 +412,8 @@ class FerryServerTest {
 
     @Override
     public Map<Long, AppendResult.Entry> findStored(
-        String tenant, String replicaId, List<PushMutation> mutations) {
-      return delegate.findStored(tenant, replicaId, mutations);
+        String tenant, String principal, String replicaId, List<PushMutation> mutations) {
+      return delegate.findStored(tenant, principal, replicaId, mutations);
     }
 
     @Override

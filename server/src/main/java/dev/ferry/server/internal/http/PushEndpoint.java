@@ -17,7 +17,8 @@ import java.util.Map;
  * {@code POST /v1/push}: authenticates, refuses a token that may write no project at all (403),
  * reads and parses the batch, rejects single mutations that are malformed ({@code
  * validation_error}, final) or outside the token's write grants ({@code policy_forbidden},
- * retryable), and appends the rest in one transaction.
+ * retryable), and appends the rest in one transaction, which refuses the whole push (403 {@code
+ * replica_forbidden}) when the replica is bound to another principal.
  */
 final class PushEndpoint implements Endpoint {
 
@@ -85,10 +86,18 @@ final class PushEndpoint implements Endpoint {
     AppendResult outcome =
         log.append(
             principal.tenant(),
+            principal.name(),
             request.replicaId(),
             request.leaseEpoch(),
             toStore,
             clock.instant());
+    if (outcome instanceof AppendResult.ReplicaForbidden) {
+      throw ApiException.replicaForbidden(
+          "replica_id '"
+              + shorten(request.replicaId())
+              + "' belongs to another principal of this tenant; each replica (each database)"
+              + " must push under an id of its own, with tokens of one name");
+    }
     if (outcome instanceof AppendResult.StaleLease stale) {
       throw ApiException.staleLease(
           "lease epoch "
@@ -120,7 +129,7 @@ final class PushEndpoint implements Endpoint {
       return;
     }
     Map<Long, AppendResult.Entry> stored =
-        log.findStored(principal.tenant(), request.replicaId(), forbidden);
+        log.findStored(principal.tenant(), principal.name(), request.replicaId(), forbidden);
     if (stored.isEmpty()) {
       return;
     }
@@ -130,6 +139,10 @@ final class PushEndpoint implements Endpoint {
         results[i] = result(earlier);
       }
     }
+  }
+
+  private static String shorten(String s) {
+    return s.length() <= 60 ? s : s.substring(0, 60) + "…";
   }
 
   private static PushResult result(AppendResult.Entry e) {
