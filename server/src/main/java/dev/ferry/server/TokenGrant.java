@@ -106,13 +106,13 @@ public record TokenGrant(
   }
 
   /**
-   * Checks that grants can serve together: no token twice, and tokens of one tenant with one name
-   * (one principal) have the same grants, or a narrower token would act for the wider one's
-   * replicas. Messages never show a token.
+   * Checks that grants can serve together, as {@link FerryServer.Builder#build()} does: no token
+   * twice, and tokens of one tenant with one name (one principal) have the same grants, or a
+   * narrower token would act for the wider one's replicas. Messages never show a token.
    *
    * @throws IllegalArgumentException naming the first rule broken
    */
-  static void checkTogether(Collection<TokenGrant> grants) {
+  public static void checkTogether(Collection<TokenGrant> grants) {
     long distinct = grants.stream().map(TokenGrant::token).distinct().count();
     if (distinct != grants.size()) {
       throw new IllegalArgumentException("two grants must not share a token");
