@@ -22,12 +22,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** The reference server on loopback and replicas (store + HTTP transport + manager) for end-to-end tests. */
 final class Cluster implements AutoCloseable {
 
   static final String TOKEN = "core-e2e-token-0123456789";
+
+  /** A second principal of the tenant, named "narrow", that may read and write only "notes". */
+  static final String NARROW_TOKEN = "core-e2e-narrow-token-0123456789";
 
   /** One replica: its own SQLite file, transport and manager. */
   record Replica(String name, SyncStore store, HttpSyncTransport transport, SyncManager manager) {
@@ -68,7 +72,9 @@ final class Cluster implements AutoCloseable {
 
   private FerryServer startServer(int onPort) {
     return FerryServer.builder().storage(MutationLog.sqlite(serverDb)).host("127.0.0.1").port(onPort)
-        .grant(TokenGrant.allProjects(TOKEN, "e2e")).build().start();
+        .grant(TokenGrant.allProjects(TOKEN, "e2e"))
+        .grant(new TokenGrant(NARROW_TOKEN, "e2e", "narrow", Set.of("notes"), Set.of("notes")))
+        .build().start();
   }
 
   URI baseUri() {

@@ -3,7 +3,10 @@ package dev.ferry.server;
 import java.util.List;
 import java.util.Objects;
 
-/** What {@link MutationLog#append} did: appended the batch, or refused a stale lease holder. */
+/**
+ * What {@link MutationLog#append} did: appended the batch, refused a stale lease holder, or refused
+ * a principal pushing under a replica bound to another.
+ */
 public sealed interface AppendResult {
 
   /**
@@ -27,6 +30,13 @@ public sealed interface AppendResult {
    * @param seenEpoch the highest epoch seen for the replica
    */
   record StaleLease(long seenEpoch) implements AppendResult {}
+
+  /**
+   * Nothing is stored and nothing about the replica was looked at: its {@code replica_id} is bound
+   * to another principal of the tenant. Deliberately without details, so that an answer built from
+   * it cannot tell the pusher what the replica wrote or which epoch it holds.
+   */
+  record ReplicaForbidden() implements AppendResult {}
 
   /**
    * Where one mutation went.

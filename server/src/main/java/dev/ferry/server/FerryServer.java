@@ -376,16 +376,14 @@ public final class FerryServer implements AutoCloseable {
      * Builds a server that is not started yet; call {@link FerryServer#start()}.
      *
      * @throws IllegalStateException without storage
-     * @throws IllegalArgumentException if two grants share a token
+     * @throws IllegalArgumentException if two grants share a token, or tokens of one tenant with
+     *     the same {@linkplain TokenGrant#name() name} have different grants
      */
     public FerryServer build() {
       if (storage == null) {
         throw new IllegalStateException("storage is required");
       }
-      long distinct = grants.stream().map(TokenGrant::token).distinct().count();
-      if (distinct != grants.size()) {
-        throw new IllegalArgumentException("two grants must not share a token");
-      }
+      TokenGrant.checkTogether(grants);
       return new FerryServer(this);
     }
   }

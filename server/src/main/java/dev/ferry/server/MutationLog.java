@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * The server's storage: one append-only log of mutations per tenant, numbered by {@code seq} in
- * commit order, deduplicated on {@code (tenant, replica_id, client_seq)}.
+ * commit order, deduplicated on {@code (tenant, replica_id, client_seq)}, with each replica bound to
+ * the principal that first stored its mutations.
  *
  * <p>The HTTP layer authenticates, validates and applies grants; a log only stores and reads. Every
  * implementation runs the same conformance suite. Implementations are thread-safe. Failures of the
@@ -20,28 +21,34 @@ import java.util.Map;
 public interface MutationLog extends AutoCloseable {
 
   /**
-   * Appends a batch in one transaction, after checking the replica's lease epoch in the same
-   * transaction.
+   * Appends a batch in one transaction, after checking, in the same transaction, who owns the
+   * replica and its lease epoch.
    *
-   * <p>If a higher {@code leaseEpoch} was already seen for {@code (tenant, replicaId)}, nothing is
-   * stored and the result is {@link AppendResult.StaleLease}. Otherwise each mutation whose {@code
-   * client_seq} this replica stored before is answered as a duplicate with its original seq (a
-   * {@linkplain AppendResult.Entry#conflict() conflict}, not stored, when the stored mutation's
-   * content differs), the others get the next seqs of the tenant, in list order, and the epoch is
-   * remembered, but only when the batch stores or deduplicates at least one mutation: a push that
-   * writes nothing must not fence the replica's real lease holder out.
+   * <p>If {@code (tenant, replicaId)} is bound to a principal other than {@code principal}, nothing
+   * is stored or read and the result is {@link AppendResult.ReplicaForbidden}. Else, if a higher
+   * {@code leaseEpoch} was already seen for it, nothing is stored and the result is {@link
+   * AppendResult.StaleLease}. Otherwise each mutation whose {@code client_seq} this replica stored
+   * before is answered as a duplicate with its original seq (a {@linkplain
+   * AppendResult.Entry#conflict() conflict}, not stored, when the stored mutation's content
+   * differs), the others get the next seqs of the tenant, in list order, and the epoch is
+   * remembered and an unbound replica bound to {@code principal}, but only when the batch stores or
+   * deduplicates at least one mutation: a push that writes nothing must neither fence the replica's
+   * real lease holder out nor claim its id. A binding never changes afterwards; two principals
+   * racing for an unbound replica cannot both bind it.
    *
    * @param tenant the tenant whose log is written
+   * @param principal the pushing principal's name within the tenant
    * @param replicaId the pushing replica
    * @param leaseEpoch the pusher's lease epoch, not negative
    * @param mutations well-formed mutations with distinct client_seq (may be empty: then only the
-   *     epoch is checked)
+   *     owner and the epoch are checked)
    * @param acceptedAt the time recorded as {@code accepted_at} of new rows
    * @return the outcome; for {@link AppendResult.Appended} one entry per mutation, in list order
    * @throws StorageException if the database fails; then nothing was stored
    */
   AppendResult append(
       String tenant,
+      String principal,
       String replicaId,
       long leaseEpoch,
       List<PushMutation> mutations,
@@ -77,12 +84,13 @@ public interface MutationLog extends AutoCloseable {
 
   /**
    * Looks up which of {@code mutations} the replica already stored, storing nothing and leaving the
-   * lease epoch alone.
+   * lease epoch and the binding alone; finds nothing unless the replica is bound to {@code
+   * principal}, so that no other principal can probe what it wrote.
    *
    * <p>The HTTP layer asks this for mutations it refuses by policy: a mutation stored earlier whose
    * answer was lost, retried after the token's write grants narrowed, must still be answered {@code
    * duplicate} (or {@code replica_conflict}), or the client would keep it pending forever. A stored
-   * row never changes, so the lookup needs no transaction with an append.
+   * row and a binding never change, so the lookup needs no transaction with an append.
    *
    * <p>The default finds nothing, so that logs written before it existed keep compiling (their
    * refused retries stay {@code policy_forbidden}); implementations should override it.
@@ -93,7 +101,7 @@ public interface MutationLog extends AutoCloseable {
    * @throws StorageException if the database fails
    */
   default Map<Long, AppendResult.Entry> findStored(
-      String tenant, String replicaId, List<PushMutation> mutations) {
+      String tenant, String principal, String replicaId, List<PushMutation> mutations) {
     return Map.of();
   }
 

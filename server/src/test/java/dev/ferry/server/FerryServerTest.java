@@ -346,7 +346,12 @@ class FerryServerTest {
 
     @Override
     public AppendResult append(
-        String tenant, String replicaId, long epoch, List<PushMutation> ms, Instant at) {
+        String tenant,
+        String principal,
+        String replicaId,
+        long epoch,
+        List<PushMutation> ms,
+        Instant at) {
       entered.countDown();
       try {
         release.await(60, TimeUnit.SECONDS);
@@ -354,7 +359,7 @@ class FerryServerTest {
         Thread.currentThread().interrupt();
         throw new StorageException("interrupted", e);
       }
-      return super.append(tenant, replicaId, epoch, ms, at);
+      return super.append(tenant, principal, replicaId, epoch, ms, at);
     }
   }
 
@@ -381,8 +386,13 @@ class FerryServerTest {
 
     @Override
     public AppendResult append(
-        String tenant, String replicaId, long epoch, List<PushMutation> ms, Instant at) {
-      return delegate.append(tenant, replicaId, epoch, ms, at);
+        String tenant,
+        String principal,
+        String replicaId,
+        long epoch,
+        List<PushMutation> ms,
+        Instant at) {
+      return delegate.append(tenant, principal, replicaId, epoch, ms, at);
     }
 
     @Override
@@ -398,8 +408,8 @@ class FerryServerTest {
 
     @Override
     public Map<Long, AppendResult.Entry> findStored(
-        String tenant, String replicaId, List<PushMutation> mutations) {
-      return delegate.findStored(tenant, replicaId, mutations);
+        String tenant, String principal, String replicaId, List<PushMutation> mutations) {
+      return delegate.findStored(tenant, principal, replicaId, mutations);
     }
 
     @Override

@@ -42,6 +42,36 @@ class TokenGrantTest {
   }
 
   @Test
+  void name_defaultsToDefault_andFollowsItsRule() {
+    assertEquals("default", TokenGrant.allProjects(TOKEN, "acme").name());
+    assertEquals("ci-writer@acme.example", TokenGrant.allProjects(TOKEN, "a").withName("ci-writer@acme.example").name());
+    for (String bad : List.of("", "has space", "x".repeat(101), "(anonymous)", "ünï", "a\nb")) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> TokenGrant.allProjects(TOKEN, "t").withName(bad));
+      assertTrue(e.getMessage().startsWith("name must be"), e.getMessage());
+    }
+  }
+
+  @Test
+  void checkTogether_tokensOfOneNameMustHaveTheSameGrants() {
+    TokenGrant all = TokenGrant.allProjects(TOKEN, "acme");
+    TokenGrant narrow = new TokenGrant("narrow-token-0123456789", "acme", Set.of("notes"), Set.of("notes"));
+    TokenGrant rotated = TokenGrant.allProjects("rotated-token-0123456789", "acme");
+
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> TokenGrant.checkTogether(List.of(all, narrow)));
+    assertTrue(e.getMessage().contains("'default'"), e.getMessage());
+    assertFalse(e.getMessage().contains(TOKEN), "never shows a token");
+    TokenGrant.checkTogether(List.of(all, narrow.withName("notes-writer"), rotated));
+    TokenGrant.checkTogether(List.of(all, new TokenGrant("other-tenant-0123456789", "globex", Set.of(), Set.of())));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> TokenGrant.checkTogether(List.of(all, all.withName("other"))),
+        "one token twice");
+  }
+
+  @Test
   void projectSet_wildcardAndNames() {
     assertEquals(ProjectSet.ALL, ProjectSet.of(List.of("a", "*")));
     assertTrue(ProjectSet.of(List.of()).isEmpty());

@@ -55,7 +55,9 @@ final class ServeCommand extends BaseCommand {
   List<String> tokens = new ArrayList<>();
 
   @Option(names = "--tokens-file", paramLabel = "FILE",
-      description = "a JSON array of {\"token\",\"tenant\",\"read\":[...],\"write\":[...]} (\"*\" = every project)")
+      description = "a JSON array of {\"token\",\"tenant\",\"name\",\"read\":[...],\"write\":[...]}"
+          + " (\"*\" = every project; \"name\" the principal that owns the replicas it pushes,"
+          + " default \"default\")")
   @Nullable Path tokensFile;
 
   @Option(names = "--tenant", defaultValue = "default", paramLabel = "NAME",
@@ -149,6 +151,11 @@ final class ServeCommand extends BaseCommand {
     }
     if (grants.stream().map(TokenGrant::token).distinct().count() != grants.size()) {
       throw usage("the same token is given twice");
+    }
+    try {
+      TokenGrant.checkTogether(grants);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
     }
     return grants;
   }

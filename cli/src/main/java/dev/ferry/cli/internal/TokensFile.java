@@ -16,14 +16,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads {@code ferry serve --tokens-file}: a JSON array of {@code {"token", "tenant", "read": [...],
- * "write": [...]}} objects ({@code *} = every project; {@code read} and {@code write} default to
- * none). Unknown fields are refused, so a typo cannot silently grant less or more. Messages name the
- * entry by its index and never show a token.
+ * Reads {@code ferry serve --tokens-file}: a JSON array of {@code {"token", "tenant", "name",
+ * "read": [...], "write": [...]}} objects ({@code *} = every project; {@code read} and {@code
+ * write} default to none; {@code name}, the principal whose replicas the token may push, defaults to
+ * {@value TokenGrant#DEFAULT_NAME}). Unknown fields are refused, so a typo cannot silently grant
+ * less or more. Messages name the entry by its index and never show a token.
  */
 final class TokensFile {
 
-  private static final Set<String> FIELDS = Set.of("token", "tenant", "read", "write");
+  private static final Set<String> FIELDS = Set.of("token", "tenant", "name", "read", "write");
 
   private TokensFile() {}
 
@@ -53,7 +54,7 @@ final class TokensFile {
     }
     if (root == null || !root.isArray()) {
       throw new IllegalArgumentException("tokens file " + file
-          + " must hold a JSON array of {\"token\",\"tenant\",\"read\":[...],\"write\":[...]}");
+          + " must hold a JSON array of {\"token\",\"tenant\",\"name\",\"read\":[...],\"write\":[...]}");
     }
     List<TokenGrant> grants = new ArrayList<>();
     for (int i = 0; i < root.size(); i++) {
@@ -74,13 +75,15 @@ final class TokensFile {
       String name = names.next();
       if (!FIELDS.contains(name)) {
         throw new IllegalArgumentException(where + ": unknown field '" + name
-            + "' (known: token, tenant, read, write)");
+            + "' (known: token, tenant, name, read, write)");
       }
     }
     String token = text(entry, "token", where);
     String tenant = text(entry, "tenant", where);
+    String name = entry.has("name") ? text(entry, "name", where) : TokenGrant.DEFAULT_NAME;
     try {
-      return new TokenGrant(token, tenant, projects(entry, "read", where), projects(entry, "write", where));
+      return new TokenGrant(
+          token, tenant, name, projects(entry, "read", where), projects(entry, "write", where));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(where + ": " + e.getMessage());
     }

@@ -111,8 +111,8 @@ class ServeCommandTest {
   @Test
   void serve_tokensFile_grantsPerTenantAndProject() throws Exception {
     Path tokens = Files.writeString(dir.resolve("tokens.json"), """
-        [{"token":"acme-writer-0123456789","tenant":"acme","read":["*"],"write":["notes"]},
-         {"token":"acme-reader-0123456789","tenant":"acme","read":["notes"]}]
+        [{"token":"acme-writer-0123456789","tenant":"acme","name":"writer","read":["*"],"write":["notes"]},
+         {"token":"acme-reader-0123456789","tenant":"acme","name":"reader","read":["notes"]}]
         """);
     try (Running serve = new Running("serve", "--db", dir.resolve("s.db").toString(), "--port", "0",
         "--tokens-file", tokens.toString(), "--json")) {
@@ -126,6 +126,25 @@ class ServeCommandTest {
         assertEquals(TransportException.Kind.AUTH, e.kind());
       }
     }
+  }
+
+  @Test
+  void serve_tokensOfOneTenantWithDifferentGrantsButOneName_isBadUsage() throws Exception {
+    Path unnamed = Files.writeString(dir.resolve("unnamed.json"), """
+        [{"token":"acme-writer-0123456789","tenant":"acme","read":["*"],"write":["*"]},
+         {"token":"acme-narrow-0123456789","tenant":"acme","read":["notes"],"write":["notes"]}]
+        """);
+    Path badName = Files.writeString(dir.resolve("bad-name.json"),
+        "[{\"token\":\"acme-writer-0123456789\",\"tenant\":\"acme\",\"name\":\"a b\"}]");
+
+    Cli.Result shared = Cli.run("serve", "--db", dir.resolve("s.db").toString(), "--port", "0",
+        "--tokens-file", unnamed.toString()).expect(Ferry.USAGE);
+    Cli.Result named = Cli.run("serve", "--port", "0", "--tokens-file", badName.toString()).expect(Ferry.USAGE);
+
+    assertTrue(shared.err().contains("tokens named 'default' in tenant acme have different grants"), shared.err());
+    assertFalse(shared.err().contains("acme-writer-0123"), shared.err());
+    assertFalse(Files.exists(dir.resolve("s.db")), "nothing was created");
+    assertTrue(named.err().contains("entry 0: name must be"), named.err());
   }
 
   @Test

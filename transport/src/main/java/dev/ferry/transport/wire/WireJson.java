@@ -25,6 +25,9 @@ import java.io.IOException;
  */
 public final class WireJson {
 
+  /** Longest string or number token read, in chars: well above any body a peer accepts. */
+  private static final int MAX_TEXT_CHARS = 64 * 1024 * 1024;
+
   private static final ObjectMapper MAPPER = build();
 
   private WireJson() {}
@@ -70,13 +73,16 @@ public final class WireJson {
                   c.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
                 })
             .build();
-    // Payloads may be large and deeply nested, but not without bound.
+    // Payloads may be large and deeply nested, but not without bound. Their numbers may be as long
+    // as the message (a payload is carried, not computed with): the readers never convert a
+    // payload number, and a wire field's number too long for a long fails on its length alone.
     mapper
         .getFactory()
         .setStreamReadConstraints(
             StreamReadConstraints.builder()
                 .maxNestingDepth(256)
-                .maxStringLength(64 * 1024 * 1024)
+                .maxStringLength(MAX_TEXT_CHARS)
+                .maxNumberLength(MAX_TEXT_CHARS)
                 .build());
     return mapper;
   }

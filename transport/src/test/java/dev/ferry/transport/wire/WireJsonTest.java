@@ -153,6 +153,52 @@ class WireJsonTest {
   }
 
   @Test
+  void read_fromBytes_keepsScalarPayloadsSpelledAsSent() throws Exception {
+    String huge = "-" + "9".repeat(5_000);
+    List<String> payloads =
+        List.of(
+            "-0", "0.1e1", "1e400", "-0.0E-0", "1E+2", huge, "\"\\u00e9\\/\\ud800\"", "\"h\u00e9\"",
+            "true", "false", "{\"n\":" + huge + ",\"z\":-0}");
+    StringBuilder body = new StringBuilder("{\"mutations\":[");
+    for (int i = 0; i < payloads.size(); i++) {
+      body.append(i == 0 ? "" : ",").append(pulled(i + 1, payloads.get(i)));
+    }
+    body.append("],\"has_more\":false,\"latest_seq\":").append(payloads.size()).append('}');
+
+    PullResponse page =
+        WireJson.read(body.toString().getBytes(StandardCharsets.UTF_8), PullResponse.class);
+
+    assertEquals(
+        payloads, page.mutations().stream().map(m -> m.payload().json()).toList());
+  }
+
+  @Test
+  void read_fromText_keepsNumbersSpelledAsSent() throws Exception {
+    String body =
+        "{\"mutations\":[" + pulled(1, "0.1e1") + "," + pulled(2, "[-0,1e400]")
+            + "],\"has_more\":false,\"latest_seq\":2}";
+
+    PullResponse page = mapper.readValue(body, PullResponse.class);
+
+    assertEquals("0.1e1", page.mutations().get(0).payload().json());
+    assertEquals("[-0,1e400]", page.mutations().get(1).payload().json());
+  }
+
+  @Test
+  void read_clientSeqLongerThanALong_isRejectedQuickly() {
+    String m =
+        "{\"client_seq\":" + "9".repeat(1_000_000)
+            + ",\"project\":\"p\",\"entity\":\"e\",\"entity_key\":\"k\",\"op\":\"u\",\"payload\":1}";
+
+    long started = System.nanoTime();
+    assertThrows(
+        JsonMappingException.class,
+        () -> WireJson.read(m.getBytes(StandardCharsets.UTF_8), PushMutation.class));
+    // Generous for a loaded machine; parsing the digits as a BigInteger would take far longer.
+    assertTrue(System.nanoTime() - started < 5_000_000_000L);
+  }
+
+  @Test
   void read_fromBytes_brokenPayload_isRejected() {
     String body = "{\"mutations\":[" + pulled(1, "{\"a\":[1,}") + "],\"has_more\":false,\"latest_seq\":1}";
 

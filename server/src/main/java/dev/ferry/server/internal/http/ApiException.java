@@ -80,6 +80,11 @@ final class ApiException extends RuntimeException {
     return new ApiException(403, "policy", "policy_forbidden", message, null);
   }
 
+  /** A push under a replica id bound to another principal of the tenant. */
+  static ApiException replicaForbidden(String message) {
+    return new ApiException(403, "policy", "replica_forbidden", message, null);
+  }
+
   static ApiException notFound(String path) {
     return new ApiException(404, "unsupported", "unknown_path", "no endpoint at " + path, null);
   }

@@ -6,9 +6,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What makes one pushed mutation, or a push's replica id, unstorable beyond its JSON shape: blank
- * names, overlong names, text that a database cannot hold faithfully (NUL, which PostgreSQL
- * refuses, and unpaired UTF-16 surrogates, which no UTF-8 column can store), and a {@code
- * created_at} outside the years 0000–9999.
+ * names, overlong names, names that a database cannot hold faithfully (NUL, which PostgreSQL
+ * refuses, and unpaired UTF-16 surrogates, which no UTF-8 column can store; both can only come from
+ * JSON's backslash-u escapes), and a {@code created_at} outside the years 0000–9999.
+ *
+ * <p>The payload is not checked here: it is stored as the JSON text it was sent as, which {@link
+ * PushParser} has already found to be UTF-8 without NUL bytes, so the escapes of NUL or of a lone
+ * surrogate stay six ASCII characters that every database holds.
  */
 final class MutationChecks {
 
@@ -44,9 +48,6 @@ final class MutationChecks {
     }
     if (p == null) {
       p = nameProblem("op", m.op());
-    }
-    if (p == null && !storable(m.payload().json())) {
-      p = "payload must not contain NUL characters or unpaired surrogates";
     }
     Instant created = m.createdAt();
     if (p == null

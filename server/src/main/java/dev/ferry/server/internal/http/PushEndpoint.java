@@ -1,16 +1,11 @@
 package dev.ferry.server.internal.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.exc.StreamReadException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectReader;
 import dev.ferry.server.AppendResult;
 import dev.ferry.server.MutationLog;
 import dev.ferry.transport.wire.PushMutation;
 import dev.ferry.transport.wire.PushRequest;
 import dev.ferry.transport.wire.PushResponse;
 import dev.ferry.transport.wire.PushResult;
-import dev.ferry.transport.wire.WireJson;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -22,18 +17,10 @@ import java.util.Map;
  * {@code POST /v1/push}: authenticates, refuses a token that may write no project at all (403),
  * reads and parses the batch, rejects single mutations that are malformed ({@code
  * validation_error}, final) or outside the token's write grants ({@code policy_forbidden},
- * retryable), and appends the rest in one transaction.
+ * retryable), and appends the rest in one transaction, which refuses the whole push (403 {@code
+ * replica_forbidden}) when the replica is bound to another principal.
  */
 final class PushEndpoint implements Endpoint {
-
-  /** Strict on top of the shared mapper: nothing after the body, no 1.5 as a client_seq. */
-  private static final ObjectReader READER =
-      WireJson.mapper()
-          .readerFor(PushRequest.class)
-          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .without(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
-
-  private static final int MAX_MESSAGE_CHARS = 300;
 
   private final TokenRegistry tokens;
   private final MutationLog log;
@@ -58,7 +45,7 @@ final class PushEndpoint implements Endpoint {
     if (principal.writable().isEmpty()) {
       throw ApiException.policy("this token may not write any project");
     }
-    PushRequest request = parse(body);
+    PushRequest request = PushParser.parse(body);
     int n = request.mutations().size();
     if (n > maxBatch) {
       throw ApiException.validation(
@@ -96,10 +83,18 @@ final class PushEndpoint implements Endpoint {
     AppendResult outcome =
         log.append(
             principal.tenant(),
+            principal.name(),
             request.replicaId(),
             request.leaseEpoch(),
             toStore,
             clock.instant());
+    if (outcome instanceof AppendResult.ReplicaForbidden) {
+      throw ApiException.replicaForbidden(
+          "replica_id '"
+              + shorten(request.replicaId())
+              + "' belongs to another principal of this tenant; each replica (each database)"
+              + " must push under an id of its own, with tokens of one name");
+    }
     if (outcome instanceof AppendResult.StaleLease stale) {
       throw ApiException.staleLease(
           "lease epoch "
@@ -131,7 +126,7 @@ final class PushEndpoint implements Endpoint {
       return;
     }
     Map<Long, AppendResult.Entry> stored =
-        log.findStored(principal.tenant(), request.replicaId(), forbidden);
+        log.findStored(principal.tenant(), principal.name(), request.replicaId(), forbidden);
     if (stored.isEmpty()) {
       return;
     }
@@ -141,6 +136,10 @@ final class PushEndpoint implements Endpoint {
         results[i] = result(earlier);
       }
     }
+  }
+
+  private static String shorten(String s) {
+    return s.length() <= 60 ? s : s.substring(0, 60) + "…";
   }
 
   private static PushResult result(AppendResult.Entry e) {
@@ -159,27 +158,5 @@ final class PushEndpoint implements Endpoint {
     return e.duplicate()
         ? PushResult.duplicate(e.clientSeq(), e.seq())
         : PushResult.accepted(e.clientSeq(), e.seq());
-  }
-
-  private static PushRequest parse(byte[] body) {
-    try {
-      return WireJson.read(READER, body);
-    } catch (StreamReadException e) {
-      throw ApiException.validation("malformed_json", "the body is not valid JSON: " + describe(e));
-    } catch (JsonProcessingException e) {
-      throw ApiException.validation(
-          "invalid_request", "the body is not a push request: " + describe(e));
-    } catch (IOException | RuntimeException e) {
-      throw ApiException.validation("invalid_request", "the body is not a push request");
-    }
-  }
-
-  private static String describe(JsonProcessingException e) {
-    String m = String.valueOf(e.getOriginalMessage());
-    if (e.getCause() instanceof IllegalArgumentException
-        || e.getCause() instanceof NullPointerException) {
-      m = String.valueOf(e.getCause().getMessage());
-    }
-    return m.length() <= MAX_MESSAGE_CHARS ? m : m.substring(0, MAX_MESSAGE_CHARS) + "…";
   }
 }

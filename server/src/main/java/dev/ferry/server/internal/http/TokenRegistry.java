@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * (constant time) and without stopping at a match, so response time says nothing about how close a
  * guess was or which entry matched. With an insecure tenant (a development server without
  * authentication) a request with no token or an unknown one acts in that tenant with every
- * project; a known token still gets its own grant. Immutable and thread-safe.
+ * project, as the principal {@value Principal#ANONYMOUS}; a known token still gets its own grant. Immutable and thread-safe.
  */
 final class TokenRegistry {
 
@@ -50,11 +50,13 @@ final class TokenRegistry {
         throw new IllegalArgumentException(
             "two grants must not share a token (tenant " + g.tenant() + ")");
       }
-      list.add(new Entry(hash, new Principal(g.tenant(), g.readable(), g.writable())));
+      list.add(new Entry(hash, new Principal(g.tenant(), g.name(), g.readable(), g.writable())));
     }
     this.entries = List.copyOf(list);
     this.anonymous =
-        insecureTenant == null ? null : new Principal(insecureTenant, ProjectSet.ALL, ProjectSet.ALL);
+        insecureTenant == null
+            ? null
+            : new Principal(insecureTenant, Principal.ANONYMOUS, ProjectSet.ALL, ProjectSet.ALL);
   }
 
   /**

@@ -58,6 +58,18 @@ final class DedupeLookup {
   }
 
   /**
+   * {@link #find}, but only when the replica is bound to {@code principal}: else nothing, so that a
+   * lookup outside an append tells no other principal what the replica wrote.
+   */
+  static Map<Long, AppendResult.Entry> findIfBound(
+      Handle h, String tenant, String principal, String replicaId, List<PushMutation> mutations) {
+    if (mutations.isEmpty() || !ReplicaOwners.boundTo(h, tenant, replicaId, principal)) {
+      return Map.of();
+    }
+    return find(h, tenant, replicaId, mutations);
+  }
+
+  /**
    * The entries of {@code mutations} whose client seq this replica already stored, by client seq: a
    * duplicate with the original seq, or a conflict when the stored mutation differs.
    */

@@ -28,8 +28,14 @@ final class LogAppender {
           + " :epoch) ON CONFLICT (tenant, replica_id) DO UPDATE SET max_epoch = excluded.max_epoch"
           + " WHERE excluded.max_epoch >= ferry_replica_epochs.max_epoch RETURNING max_epoch";
 
-  private static final String SEEN_EPOCH =
-      "SELECT max_epoch FROM ferry_replica_epochs WHERE tenant = :tenant AND replica_id = :replica";
+  /** The replica's owner and highest epoch seen, in one round trip; a column is null when unset. */
+  private static final String REPLICA_STATE =
+      "SELECT (SELECT principal FROM ferry_replica_owners WHERE tenant = :tenant AND replica_id ="
+          + " :replica), (SELECT max_epoch FROM ferry_replica_epochs WHERE tenant = :tenant AND"
+          + " replica_id = :replica)";
+
+  /** What an append knows about its replica before writing. */
+  private record ReplicaState(@Nullable String owner, @Nullable Long seenEpoch) {}
 
   static final String LATEST_SEQ =
       "SELECT COALESCE(MAX(seq), 0) FROM ferry_log WHERE tenant = :tenant";
@@ -47,18 +53,29 @@ final class LogAppender {
   static AppendResult append(
       Handle h,
       String tenant,
+      String principal,
       String replicaId,
       long leaseEpoch,
       List<PushMutation> mutations,
       Instant acceptedAt) {
-    Optional<Long> seen =
-        h.createQuery(SEEN_EPOCH)
+    ReplicaState state =
+        h.createQuery(REPLICA_STATE)
             .bind("tenant", tenant)
             .bind("replica", replicaId)
-            .mapTo(Long.class)
-            .findOne();
-    if (seen.isPresent() && seen.get() > leaseEpoch) {
-      return new AppendResult.StaleLease(seen.get());
+            .map(
+                (rs, ctx) -> {
+                  String owner = rs.getString(1);
+                  long epoch = rs.getLong(2);
+                  return new ReplicaState(owner, rs.wasNull() ? null : epoch);
+                })
+            .one();
+    // Before anything else is read: another principal learns neither the epoch nor what is stored.
+    if (state.owner() != null && !state.owner().equals(principal)) {
+      return new AppendResult.ReplicaForbidden();
+    }
+    Long seen = state.seenEpoch();
+    if (seen != null && seen > leaseEpoch) {
+      return new AppendResult.StaleLease(seen);
     }
     long latest = latestSeq(h, tenant);
     Map<Long, AppendResult.Entry> stored = DedupeLookup.find(h, tenant, replicaId, mutations);
@@ -67,6 +84,9 @@ final class LogAppender {
     boolean writes = mutations.stream().anyMatch(m -> isWrite(stored.get(m.clientSeq())));
     if (writes) {
       recordEpoch(h, tenant, replicaId, leaseEpoch);
+      if (state.owner() == null) {
+        ReplicaOwners.bind(h, tenant, replicaId, principal, acceptedAt);
+      }
     }
     List<AppendResult.Entry> entries = new ArrayList<>(mutations.size());
     long acceptedMillis = acceptedAt.toEpochMilli();

@@ -22,6 +22,11 @@ final class LogTables {
           "CREATE TABLE IF NOT EXISTS ferry_replica_epochs ("
               + "tenant TEXT NOT NULL, replica_id TEXT NOT NULL, max_epoch BIGINT NOT NULL, "
               + "PRIMARY KEY (tenant, replica_id))",
+          // Added after version 1 went out; created on open, and an existing log's replicas are
+          // bound on their next push (see ReplicaOwners).
+          "CREATE TABLE IF NOT EXISTS ferry_replica_owners ("
+              + "tenant TEXT NOT NULL, replica_id TEXT NOT NULL, principal TEXT NOT NULL, "
+              + "bound_at BIGINT NOT NULL, PRIMARY KEY (tenant, replica_id))",
           "INSERT INTO ferry_meta (key, value) VALUES ('schema_version', '1') "
               + "ON CONFLICT (key) DO NOTHING");
 

@@ -125,6 +125,7 @@ public final class PostgresMutationLog implements MutationLog {
   @Override
   public AppendResult append(
       String tenant,
+      String principal,
       String replicaId,
       long leaseEpoch,
       List<PushMutation> mutations,
@@ -142,7 +143,7 @@ public final class PostgresMutationLog implements MutationLog {
                             .one();
                         AppendResult r =
                             LogAppender.append(
-                                tx, tenant, replicaId, leaseEpoch, mutations, acceptedAt);
+                                tx, tenant, principal, replicaId, leaseEpoch, mutations, acceptedAt);
                         if (LogAppender.addedRows(r)) {
                           tx.createQuery(NOTIFY)
                               .bind("channel", channelOf(schema))
@@ -179,9 +180,9 @@ public final class PostgresMutationLog implements MutationLog {
 
   @Override
   public Map<Long, AppendResult.Entry> findStored(
-      String tenant, String replicaId, List<PushMutation> mutations) {
+      String tenant, String principal, String replicaId, List<PushMutation> mutations) {
     try {
-      return pool.with(h -> DedupeLookup.find(h, tenant, replicaId, mutations));
+      return pool.with(h -> DedupeLookup.findIfBound(h, tenant, principal, replicaId, mutations));
     } catch (JdbiException e) {
       throw new StorageException("lookup in the PostgreSQL log failed", e);
     }

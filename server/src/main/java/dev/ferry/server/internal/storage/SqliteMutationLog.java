@@ -143,6 +143,7 @@ public final class SqliteMutationLog implements MutationLog {
   @Override
   public AppendResult append(
       String tenant,
+      String principal,
       String replicaId,
       long leaseEpoch,
       List<PushMutation> mutations,
@@ -157,7 +158,8 @@ public final class SqliteMutationLog implements MutationLog {
               h -> {
                 // The wait for the write lock may have outlasted a close: store nothing then.
                 checkOpen();
-                return LogAppender.append(h, tenant, replicaId, leaseEpoch, mutations, acceptedAt);
+                return LogAppender.append(
+                    h, tenant, principal, replicaId, leaseEpoch, mutations, acceptedAt);
               });
     } catch (JdbiException e) {
       throw new StorageException("append to the SQLite log failed", e);
@@ -198,10 +200,10 @@ public final class SqliteMutationLog implements MutationLog {
 
   @Override
   public Map<Long, AppendResult.Entry> findStored(
-      String tenant, String replicaId, List<PushMutation> mutations) {
+      String tenant, String principal, String replicaId, List<PushMutation> mutations) {
     checkOpen();
     try {
-      return readers.with(h -> DedupeLookup.find(h, tenant, replicaId, mutations));
+      return readers.with(h -> DedupeLookup.findIfBound(h, tenant, principal, replicaId, mutations));
     } catch (JdbiException e) {
       throw new StorageException("lookup in the SQLite log failed", e);
     }

@@ -31,7 +31,14 @@ class MutationChecksTest {
     assertEquals(
         "project must not contain NUL characters or unpaired surrogates",
         MutationChecks.problem(m("a\u0000b", "k", "1")));
-    assertTrue(MutationChecks.problem(m("p", "k", "\"\ud83d\"")).startsWith("payload"));
+    assertEquals(
+        "entity_key must not contain NUL characters or unpaired surrogates",
+        MutationChecks.problem(m("p", "k\ud83d", "1")));
+  }
+
+  @Test
+  void problem_payloadIsCarriedAsItsText() {
+    assertNull(MutationChecks.problem(m("p", "k", "\"\\u0000 \\ud800\"")));
   }
 
   @Test

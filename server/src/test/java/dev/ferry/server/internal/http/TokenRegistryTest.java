@@ -28,6 +28,19 @@ class TokenRegistryTest {
   }
 
   @Test
+  void authenticate_givesThePrincipalItsGrantsName() {
+    TokenRegistry named =
+        new TokenRegistry(
+            List.of(TokenGrant.allProjects("first-token-0123456789", "one").withName("ci")),
+            "dev");
+
+    assertEquals("ci", named.authenticate("Bearer first-token-0123456789").name());
+    assertEquals("default", registry.authenticate("Bearer second-token-0123456789").name());
+    assertEquals(Principal.ANONYMOUS, named.authenticate(null).name(), "insecure, no token");
+    assertEquals("dev", named.authenticate("Bearer unknown-token-0123456789").tenant());
+  }
+
+  @Test
   void authenticate_missingMalformedOrUnknown_is401WithoutEchoingTheToken() {
     assertEquals("missing_token", code(null));
     assertEquals("missing_token", code(""));

@@ -54,15 +54,15 @@ class PostgresNetworkTimeoutTest {
     try (BlackholeProxy proxy = new BlackholeProxy(db.getHost(), db.getPort());
         PostgresMutationLog log = PostgresMutationLog.open(
             URL.replace(":" + db.getPort() + "/", ":" + proxy.port() + "/"), schema, Duration.ofSeconds(1))) {
-      log.append("t", "r1", 1, List.of(mutation(1)), Instant.EPOCH);
+      log.append("t", "p", "r1", 1, List.of(mutation(1)), Instant.EPOCH);
 
       proxy.freezeExisting();
 
-      assertThrows(StorageException.class, () -> log.append("t", "r1", 1, List.of(mutation(2)), Instant.EPOCH));
+      assertThrows(StorageException.class, () -> log.append("t", "p", "r1", 1, List.of(mutation(2)), Instant.EPOCH));
       // Without a network timeout the append above never returns (the @Timeout fails the test).
       Await.until("appends work again on fresh connections", () -> {
         try {
-          log.append("t", "r1", 1, List.of(mutation(2)), Instant.EPOCH);
+          log.append("t", "p", "r1", 1, List.of(mutation(2)), Instant.EPOCH);
           return true;
         } catch (StorageException e) {
           return false;

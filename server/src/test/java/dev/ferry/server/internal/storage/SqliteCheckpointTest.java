@@ -30,7 +30,7 @@ class SqliteCheckpointTest {
         batch.add(new PushMutation(i, "p", "note", "k" + i, "upsert",
             RawJson.of("{\"body\":\"" + "x".repeat(200) + "\"}"), null));
       }
-      log.append("t", "r1", 1, batch, Instant.EPOCH);
+      log.append("t", "p", "r1", 1, batch, Instant.EPOCH);
       // With wal_autocheckpoint off, only the background checkpoint moves pages into the file.
       Await.until("the WAL checkpointed into " + file, () -> size(file) > before);
       assertEquals(1_000, log.read("t", dev.ferry.server.ProjectSet.ALL, 0, 1_000).mutations().size());
