@@ -26,9 +26,14 @@ final class MeteredLog implements MutationLog {
 
   @Override
   public AppendResult append(
-      String tenant, String replicaId, long leaseEpoch, List<PushMutation> mutations, Instant at) {
+      String tenant,
+      String principal,
+      String replicaId,
+      long leaseEpoch,
+      List<PushMutation> mutations,
+      Instant at) {
     long start = System.nanoTime();
-    AppendResult result = log.append(tenant, replicaId, leaseEpoch, mutations, at);
+    AppendResult result = log.append(tenant, principal, replicaId, leaseEpoch, mutations, at);
     int stored = 0;
     if (result instanceof AppendResult.Appended appended) {
       for (AppendResult.Entry e : appended.entries()) {
@@ -54,8 +59,8 @@ final class MeteredLog implements MutationLog {
 
   @Override
   public Map<Long, AppendResult.Entry> findStored(
-      String tenant, String replicaId, List<PushMutation> mutations) {
-    return log.findStored(tenant, replicaId, mutations);
+      String tenant, String principal, String replicaId, List<PushMutation> mutations) {
+    return log.findStored(tenant, principal, replicaId, mutations);
   }
 
   @Override
