@@ -21,8 +21,7 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@code target}</td><td>{@code cloud}</td><td>not blank</td></tr>
  *   <tr><td>{@code owner}</td><td>{@code <host>/<pid>/<random>}, new for each manager</td><td>not blank, at most 200 chars</td></tr>
  *   <tr><td>{@code leaseTtl}</td><td>60 s, renewed every TTL/3</td><td>100 ms to 1 day</td></tr>
- *   <tr><td>{@code quietWindow}</td><td>20 ms</td><td>0 to {@code maxDelay}</td></tr>
- *   <tr><td>{@code maxDelay}</td><td>500 ms</td><td>1 ms to 1 min</td></tr>
+ *   <tr><td>{@code minPushInterval}</td><td>0 (off)</td><td>0 to 10 min</td></tr>
  *   <tr><td>{@code pollInterval}</td><td>30 s</td><td>10 ms to 1 day</td></tr>
  *   <tr><td>{@code pushBatchSize}</td><td>500</td><td>1 to 10,000</td></tr>
  *   <tr><td>{@code pullPageSize}</td><td>1,000</td><td>1 to 10,000</td></tr>
@@ -49,8 +48,7 @@ public final class SyncConfig {
   private final String target;
   private final @Nullable String owner;
   private final Duration leaseTtl;
-  private final Duration quietWindow;
-  private final Duration maxDelay;
+  private final Duration minPushInterval;
   private final Duration pollInterval;
   private final int pushBatchSize;
   private final int pullPageSize;
@@ -69,8 +67,7 @@ public final class SyncConfig {
     this.target = b.target;
     this.owner = b.owner;
     this.leaseTtl = b.leaseTtl;
-    this.quietWindow = b.quietWindow;
-    this.maxDelay = b.maxDelay;
+    this.minPushInterval = b.minPushInterval;
     this.pollInterval = b.pollInterval;
     this.pushBatchSize = b.pushBatchSize;
     this.pullPageSize = b.pullPageSize;
@@ -124,14 +121,19 @@ public final class SyncConfig {
     return leaseTtl.dividedBy(3);
   }
 
-  /** How long notifies must stop before a follow-up cycle runs. */
-  public Duration quietWindow() {
-    return quietWindow;
-  }
-
-  /** The longest a follow-up cycle waits after the first notify it serves. */
-  public Duration maxDelay() {
-    return maxDelay;
+  /**
+   * The shortest time from the start of one cycle to the start of a cycle for local writes; zero
+   * (the default) means a push starts as soon as there is something to push and none is in flight.
+   *
+   * <p>Batching needs no waiting: at most one push per target is in flight, and what is written
+   * meanwhile leaves together in the next one, so batches grow with the load. A longer interval
+   * makes fewer, larger requests under a steady stream of writes (for a metered or high-overhead
+   * link) and costs exactly that: a write can wait up to this long before it is pushed. An idle
+   * manager still pushes the first write at once when the last cycle began longer ago than this.
+   * Explicit cycles ({@code syncNow}), polls, retries and long-poll follow-ups are not held back.
+   */
+  public Duration minPushInterval() {
+    return minPushInterval;
   }
 
   /** The safety-net interval between cycles when nothing else triggers one. */
@@ -215,8 +217,8 @@ public final class SyncConfig {
 
   @Override
   public String toString() {
-    return "SyncConfig{target=" + target + ", owner=" + owner + ", leaseTtl=" + leaseTtl + ", quietWindow="
-        + quietWindow + ", maxDelay=" + maxDelay + ", pollInterval=" + pollInterval + ", pushBatchSize="
+    return "SyncConfig{target=" + target + ", owner=" + owner + ", leaseTtl=" + leaseTtl + ", minPushInterval="
+        + minPushInterval + ", pollInterval=" + pollInterval + ", pushBatchSize="
         + pushBatchSize + ", pullPageSize=" + pullPageSize + ", longPollWait=" + longPollWait + ", backoff="
         + backoffBase + ".." + backoffMax + " ±" + backoffJitter + ", maxConsecutiveFailures="
         + maxConsecutiveFailures + ", pull=" + pull + ", changeCheckInterval=" + changeCheckInterval + "}";
@@ -227,8 +229,7 @@ public final class SyncConfig {
     private String target = MutationDraft.DEFAULT_TARGET;
     private @Nullable String owner;
     private Duration leaseTtl = Duration.ofSeconds(60);
-    private Duration quietWindow = Duration.ofMillis(20);
-    private Duration maxDelay = Duration.ofMillis(500);
+    private Duration minPushInterval = Duration.ZERO;
     private Duration pollInterval = Duration.ofSeconds(30);
     private int pushBatchSize = 500;
     private int pullPageSize = 1_000;
@@ -249,8 +250,7 @@ public final class SyncConfig {
       this.target = c.target;
       this.owner = c.owner;
       this.leaseTtl = c.leaseTtl;
-      this.quietWindow = c.quietWindow;
-      this.maxDelay = c.maxDelay;
+      this.minPushInterval = c.minPushInterval;
       this.pollInterval = c.pollInterval;
       this.pushBatchSize = c.pushBatchSize;
       this.pullPageSize = c.pullPageSize;
@@ -292,15 +292,13 @@ public final class SyncConfig {
       return this;
     }
 
-    /** @param window the quiet window before a follow-up cycle, from 0 to {@code maxDelay} */
-    public Builder quietWindow(Duration window) {
-      this.quietWindow = between(window, "quietWindow", Duration.ZERO, Duration.ofMinutes(1));
-      return this;
-    }
-
-    /** @param delay the longest wait of a follow-up cycle, from 1 ms to 1 min */
-    public Builder maxDelay(Duration delay) {
-      this.maxDelay = between(delay, "maxDelay", Duration.ofMillis(1), Duration.ofMinutes(1));
+    /**
+     * @param interval the shortest time between the starts of two cycles when the later one is for
+     *     local writes, from 0 (off: push as soon as none is in flight) to 10 min; see {@link
+     *     SyncConfig#minPushInterval()} for what it costs
+     */
+    public Builder minPushInterval(Duration interval) {
+      this.minPushInterval = between(interval, "minPushInterval", Duration.ZERO, Duration.ofMinutes(10));
       return this;
     }
 
@@ -383,16 +381,8 @@ public final class SyncConfig {
       return this;
     }
 
-    /**
-     * The configuration.
-     *
-     * @throws IllegalArgumentException when {@code quietWindow} exceeds {@code maxDelay}
-     */
+    /** The configuration. */
     public SyncConfig build() {
-      if (quietWindow.compareTo(maxDelay) > 0) {
-        throw new IllegalArgumentException(
-            "quietWindow must not exceed maxDelay but was " + quietWindow + " > " + maxDelay);
-      }
       return new SyncConfig(this);
     }
   }

@@ -185,8 +185,9 @@ public final class SyncManager implements AutoCloseable {
   /**
    * Tells the manager that mutations were committed to the outbox. Call it after the host's commit,
    * from any thread, as often as you like: it never blocks, allocates nothing, and coalesces. Idle,
-   * the first notify starts a cycle at once; notifies during a cycle run one follow-up cycle after
-   * the quiet window, no later than the max delay.
+   * the first notify starts a cycle at once; notifies while a push is in flight are pushed together
+   * by the next cycle, right after it returns (or once {@link SyncConfig#minPushInterval()} has
+   * passed, if set).
    */
   public void notifyDirty() {
     engine.debouncer().notifyDirty();

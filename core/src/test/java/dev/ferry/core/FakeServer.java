@@ -43,6 +43,8 @@ public final class FakeServer implements SyncTransport {
   private final AtomicInteger pullCalls = new AtomicInteger();
   private final AtomicInteger longPolls = new AtomicInteger();
   private final AtomicInteger longPollsEnded = new AtomicInteger();
+  private final AtomicInteger pushesInFlight = new AtomicInteger();
+  private final AtomicInteger maxPushesInFlight = new AtomicInteger();
   private volatile @Nullable Function<PushMutation, @Nullable PushResult> verdict;
   private volatile @Nullable Consumer<PushRequest> onPush;
   private volatile @Nullable Runnable onLongPoll;
@@ -130,6 +132,20 @@ public final class FakeServer implements SyncTransport {
 
   @Override
   public PushResponse push(PushRequest request) {
+    maxPushesInFlight.accumulateAndGet(pushesInFlight.incrementAndGet(), Math::max);
+    try {
+      return serve(request);
+    } finally {
+      pushesInFlight.decrementAndGet();
+    }
+  }
+
+  /** The most push calls that were ever in progress at once. */
+  public int maxPushesInFlight() {
+    return maxPushesInFlight.get();
+  }
+
+  private PushResponse serve(PushRequest request) {
     pushCalls.incrementAndGet();
     checkOpen();
     Consumer<PushRequest> hook = onPush;

@@ -17,8 +17,7 @@ class SyncConfigTest {
     assertTrue(c.owner().isEmpty(), "each manager makes its own owner name");
     assertEquals(Duration.ofSeconds(60), c.leaseTtl());
     assertEquals(Duration.ofSeconds(20), c.leaseRenewInterval());
-    assertEquals(Duration.ofMillis(20), c.quietWindow());
-    assertEquals(Duration.ofMillis(500), c.maxDelay());
+    assertEquals(Duration.ZERO, c.minPushInterval());
     assertEquals(Duration.ofSeconds(30), c.pollInterval());
     assertEquals(500, c.pushBatchSize());
     assertEquals(1_000, c.pullPageSize());
@@ -52,19 +51,18 @@ class SyncConfigTest {
     assertThrows(NullPointerException.class, () -> b.pollInterval(null));
     assertThrows(IllegalArgumentException.class, () -> b.changeCheckInterval(Duration.ofMillis(5)));
     assertThrows(IllegalArgumentException.class, () -> b.maxConsecutiveFailures(0));
-  }
-
-  @Test
-  void build_refusesAQuietWindowLongerThanTheMaxDelay() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SyncConfig.builder().quietWindow(Duration.ofSeconds(1)).maxDelay(Duration.ofMillis(100)).build());
-    assertEquals("quietWindow must not exceed maxDelay but was PT1S > PT0.1S", e.getMessage());
+    assertEquals("minPushInterval must be between 0 and 10 min but was 11 min",
+        assertThrows(IllegalArgumentException.class, () -> b.minPushInterval(Duration.ofMinutes(11))).getMessage());
+    assertEquals("minPushInterval must be between 0 and 10 min but was -1 ms",
+        assertThrows(IllegalArgumentException.class, () -> b.minPushInterval(Duration.ofMillis(-1))).getMessage());
   }
 
   @Test
   void toBuilder_derivesAVariantAndLeavesTheOriginal() {
     SyncConfig base = SyncConfig.builder().target("eu").owner("me").build();
-    SyncConfig pushOnly = base.toBuilder().pull(false).build();
+    SyncConfig pushOnly = base.toBuilder().pull(false).minPushInterval(Duration.ofSeconds(1)).build();
+    assertEquals(Duration.ofSeconds(1), pushOnly.minPushInterval());
+    assertEquals(Duration.ZERO, base.minPushInterval());
     assertFalse(pushOnly.pull());
     assertFalse(pushOnly.longPoll(), "no long-poll without pulls");
     assertEquals("eu", pushOnly.target());

@@ -228,8 +228,7 @@ class SyncManagerTest extends ManagerFixture {
     SyncStore real = SyncStore.open(dir.resolve("real.db"));
     toClose.add(real);
     SyncManager m = SyncManager.create(real, server, new DocumentApplier(),
-        Rig.testConfig().pushBatchSize(7).quietWindow(Duration.ofMillis(2)).maxDelay(Duration.ofMillis(20))
-            .pollInterval(Duration.ofHours(1)).build()); // no poll to hide a lost wake-up
+        Rig.testConfig().pushBatchSize(7).pollInterval(Duration.ofHours(1)).build()); // no poll to hide a lost wake-up
     toClose.add(0, m);
     m.start();
     List<Thread> writers = new ArrayList<>();
@@ -250,6 +249,7 @@ class SyncManagerTest extends ManagerFixture {
     Await.until("all 600 pushed", () -> server.log().size() == 600);
     Await.until("all acked", () -> real.outbox().pendingCount("cloud") == 0);
     assertEquals(600, server.log().stream().map(x -> x.clientSeq()).distinct().count(), "none twice");
+    assertEquals(1, server.maxPushesInFlight(), "one push at a time per target");
   }
 
   @Test

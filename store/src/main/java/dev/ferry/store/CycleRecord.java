@@ -22,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  * @param lastError the last error's text; null clears it
  * @param lastSyncAt epoch ms of this cycle's success; null keeps the previous value
  * @param error a classified error to append to the history (the last 10 per target are kept)
+ * @param push the push side's own failures and backoff after this cycle
+ * @param pull the pull side's own failures and backoff after this cycle
  */
 public record CycleRecord(
     String phase,
@@ -34,7 +36,9 @@ public record CycleRecord(
     @Nullable String reasonMessage,
     @Nullable String lastError,
     @Nullable Long lastSyncAt,
-    @Nullable ErrorEntry error) {
+    @Nullable ErrorEntry error,
+    BackoffState push,
+    BackoffState pull) {
 
   /** @throws IllegalArgumentException for blank phase/outcome or negative numbers */
   public CycleRecord {
@@ -42,5 +46,16 @@ public record CycleRecord(
     Checks.text(outcome, "outcome");
     Checks.notNegative(durationMs, "durationMs");
     Checks.notNegative(consecutiveFailures, "consecutiveFailures");
+    Checks.notNull(push, "push");
+    Checks.notNull(pull, "pull");
+  }
+
+  /** A record whose push and pull sides both carry {@code consecutiveFailures} and {@code backoffUntil}. */
+  public CycleRecord(String phase, String outcome, long durationMs, boolean failed, int consecutiveFailures,
+      @Nullable Long backoffUntil, @Nullable String reasonCode, @Nullable String reasonMessage,
+      @Nullable String lastError, @Nullable Long lastSyncAt, @Nullable ErrorEntry error) {
+    this(phase, outcome, durationMs, failed, consecutiveFailures, backoffUntil, reasonCode, reasonMessage, lastError,
+        lastSyncAt, error, new BackoffState(Math.max(0, consecutiveFailures), backoffUntil),
+        new BackoffState(Math.max(0, consecutiveFailures), backoffUntil));
   }
 }

@@ -209,7 +209,8 @@ public final class FencedWriter {
       dao.ensure(target);
       dao.recordCycle(target, record.phase(), record.outcome(), record.durationMs(), record.failed() ? 1 : 0,
           record.consecutiveFailures(), record.backoffUntil(), record.reasonCode(), record.reasonMessage(),
-          record.lastError(), record.lastSyncAt());
+          record.lastError(), record.lastSyncAt(), record.push().failures(), record.push().backoffUntil(),
+          record.pull().failures(), record.pull().backoffUntil());
       ErrorEntry error = record.error();
       if (error != null) {
         dao.appendError(target, error.atMillis(), error.code(), error.message());

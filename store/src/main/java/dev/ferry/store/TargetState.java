@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  * @param phase the phase as last persisted, e.g. {@code healthy}
  * @param enrollment whether all projects sync or only enrolled ones
  * @param applierId the applier the target was set up with, once it has pulled (or was bound)
+ * @param push the push side's own failures and backoff ({@code consecutiveFailures} and {@code
+ *     backoffUntil} sum both sides up for status)
+ * @param pull the pull side's own failures and backoff
  */
 public record TargetState(
     String target,
@@ -40,7 +43,9 @@ public record TargetState(
     long totalFailures,
     String phase,
     EnrollmentMode enrollment,
-    @Nullable String applierId) {
+    @Nullable String applierId,
+    BackoffState push,
+    BackoffState pull) {
 
   /** The phase of a target nothing was recorded for. */
   public static final String INITIAL_PHASE = "idle";
@@ -58,12 +63,29 @@ public record TargetState(
     Checks.notNegative(totalFailures, "totalFailures");
     Checks.text(phase, "phase");
     Checks.notNull(enrollment, "enrollment");
+    Checks.notNull(push, "push");
+    Checks.notNull(pull, "pull");
+  }
+
+  /**
+   * A state whose push and pull sides both carry {@code consecutiveFailures} and {@code
+   * backoffUntil} (as a file written before the sides were kept apart reads).
+   */
+  public TargetState(String target, long lastPulledSeq, long serverLatestSeq, int consecutiveFailures,
+      @Nullable Long backoffUntil, @Nullable String lastError, @Nullable String reasonCode,
+      @Nullable String reasonMessage, @Nullable Long lastSyncAt, @Nullable String lastOutcome, long lastDurationMs,
+      long totalPushed, long totalPulled, long totalApplied, long totalFailures, String phase,
+      EnrollmentMode enrollment, @Nullable String applierId) {
+    this(target, lastPulledSeq, serverLatestSeq, consecutiveFailures, backoffUntil, lastError, reasonCode,
+        reasonMessage, lastSyncAt, lastOutcome, lastDurationMs, totalPushed, totalPulled, totalApplied, totalFailures,
+        phase, enrollment, applierId, new BackoffState(Math.max(0, consecutiveFailures), backoffUntil),
+        new BackoffState(Math.max(0, consecutiveFailures), backoffUntil));
   }
 
   /** The state of a target that never synced. */
   public static TargetState initial(String target) {
     return new TargetState(
         target, 0, 0, 0, null, null, null, null, null, null, 0, 0, 0, 0, 0, INITIAL_PHASE,
-        EnrollmentMode.ALL, null);
+        EnrollmentMode.ALL, null, BackoffState.NONE, BackoffState.NONE);
   }
 }

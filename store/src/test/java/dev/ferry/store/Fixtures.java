@@ -55,4 +55,11 @@ final class Fixtures {
   static long record(SyncStore store, MutationDraft draft) {
     return store.jdbi().inTransaction(h -> store.outbox().record(h, draft));
   }
+
+  /** Takes back what schema 3 added (push and pull backoff columns), to fake an older file. */
+  static void dropSchema3(org.jdbi.v3.core.Handle h) {
+    for (String column : List.of("push_failures", "push_backoff_until", "pull_failures", "pull_backoff_until")) {
+      h.execute("ALTER TABLE ferry_targets DROP COLUMN " + column);
+    }
+  }
 }

@@ -41,9 +41,10 @@ final class DemoCommand extends BaseCommand {
       description = "writes per second across all replicas; 0 = as fast as they go (default: ${DEFAULT-VALUE})")
   double rate;
 
-  @Option(names = "--max-delay-ms", defaultValue = "500", paramLabel = "MS",
-      description = "how long a manager may hold back a burst of writes (default: ${DEFAULT-VALUE})")
-  long maxDelayMillis;
+  @Option(names = "--min-push-interval-ms", defaultValue = "0", paramLabel = "MS",
+      description = "the shortest time between two pushes of one replica under a stream of writes; 0 = push as"
+          + " soon as the last push returned (default: ${DEFAULT-VALUE})")
+  long minPushIntervalMillis;
 
   @Option(names = "--shared-keys", defaultValue = "20", paramLabel = "N",
       description = "keys every replica writes to (default: ${DEFAULT-VALUE})")
@@ -67,7 +68,7 @@ final class DemoCommand extends BaseCommand {
   public Integer call() {
     DemoSettings settings;
     try {
-      settings = new DemoSettings(replicas, mutations, rate, Duration.ofMillis(maxDelayMillis), sharedKeys,
+      settings = new DemoSettings(replicas, mutations, rate, Duration.ofMillis(minPushIntervalMillis), sharedKeys,
           Duration.ofSeconds(timeoutSeconds), seed);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
@@ -108,7 +109,7 @@ final class DemoCommand extends BaseCommand {
         .put("writes_per_s", Math.round(r.writesPerSecond())).put("synced_per_s", Math.round(r.syncedPerSecond()))
         .put("server_mutations", r.serverMutations()).put("documents", r.documents())
         .put("shared_keys", r.settings().sharedKeys()).put("rate", r.settings().ratePerSecond())
-        .put("max_delay_ms", r.settings().maxDelay().toMillis()).put("server", r.serverUrl());
+        .put("min_push_interval_ms", r.settings().minPushInterval().toMillis()).put("server", r.serverUrl());
     Percentiles p = r.latency();
     o.putObject("latency_ms").put("p50", Percentiles.round(p.millis(0.5))).put("p90", Percentiles.round(p.millis(0.9)))
         .put("p99", Percentiles.round(p.millis(0.99))).put("max", Percentiles.round(p.maxMillis()))
@@ -134,9 +135,10 @@ final class DemoCommand extends BaseCommand {
     out.printf("latency  write committed on one replica -> applied on another (%,d samples): p50 %.1f ms,"
         + " p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", p.count(), p.millis(0.5), p.millis(0.9), p.millis(0.99),
         p.maxMillis());
-    out.printf("         (a steady stream of writes is batched: a follow-up cycle waits for a 20 ms pause in the"
-        + " writes, at most --max-delay-ms %d; single writes travel in a few ms, see 'ferry bench')%n",
-        r.settings().maxDelay().toMillis());
+    out.printf("         (batches follow the load: a replica pushes as soon as its last push returned, and"
+        + " takes everything written meanwhile%s; see 'ferry bench' for single writes)%n",
+        r.settings().minPushInterval().isZero() ? ""
+            : ", at most one push every " + r.settings().minPushInterval().toMillis() + " ms");
     out.println();
     out.printf("%-11s %-9s %8s %8s %8s %8s %9s  %s%n", "REPLICA", "PHASE", "PENDING", "PUSHED", "PULLED",
         "APPLIED", "FAILURES", "CURSOR");

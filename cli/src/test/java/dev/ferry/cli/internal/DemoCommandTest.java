@@ -32,7 +32,7 @@ class DemoCommandTest {
 
   @Test
   void demo_text_printsRatesLatencyAndAStatusRowPerReplica() {
-    Cli.Result r = Cli.run("demo", "--replicas", "2", "--mutations", "100", "--rate", "500", "--max-delay-ms", "50")
+    Cli.Result r = Cli.run("demo", "--replicas", "2", "--mutations", "100", "--rate", "500", "--min-push-interval-ms", "5")
         .expect(Ferry.OK);
 
     assertTrue(r.out().startsWith("converged: 2 replicas, 100 mutations"), r.out());

@@ -59,6 +59,12 @@ final class CycleOutcomes {
   private final Clock clock;
   private final String target;
   private long lastSuccessRecordedNanos = Long.MIN_VALUE / 2;
+  /**
+   * The reason of the last success this manager persisted, while nothing else was persisted since
+   * (null otherwise). Compared instead of the live phase, which reads {@code pushing}/{@code
+   * pulling} at the end of every cycle that did something, so that every such cycle wrote the row.
+   */
+  private @Nullable String recordedSuccess;
   private volatile boolean backoffActive;
   private volatile long backoffUntilNanos;
   private volatile boolean longPollReady;
@@ -137,12 +143,13 @@ final class CycleOutcomes {
     ReasonCode finalCode = code;
     String finalMessage = message;
     long nowNanos = scheduler.nanoTime();
-    boolean unchanged = before.phase() == Phase.HEALTHY && before.reasonCode() == code
-        && Objects.equals(before.reasonMessage(), message) && before.consecutiveFailures() == 0;
+    String success = (code == null ? "" : code.wireName()) + "\n" + Objects.toString(message, "");
+    boolean unchanged = success.equals(recordedSuccess) && before.consecutiveFailures() == 0;
     if (!unchanged || nowNanos - lastSuccessRecordedNanos >= SUCCESS_RECORD_INTERVAL_NANOS) {
       writer.recordCycle(new CycleRecord(Phase.HEALTHY.wireName(), Outcome.SUCCESS.wireName(), durationMs, false, 0,
           null, code == null ? null : code.wireName(), message, before.lastError(), now, null));
       lastSuccessRecordedNanos = nowNanos;
+      recordedSuccess = success;
     }
     backoffActive = false;
     retryAfterActive = false;
@@ -174,6 +181,7 @@ final class CycleOutcomes {
     longPollReady = false;
     String message = f.message();
     FencedWriter writer = keeper.view().mine() ? keeper.writer() : null;
+    recordedSuccess = null;
     if (writer != null) {
       try {
         writer.recordCycle(new CycleRecord(phase.wireName(), Outcome.FAILED.wireName(), millisSince(t0), true,
@@ -232,6 +240,7 @@ final class CycleOutcomes {
    * the last holder left them in the file (its own view of them is older, or empty while it waited).
    */
   void adopt(TargetState state) {
+    recordedSuccess = null;
     long now = clock.millis();
     Long until = state.backoffUntil();
     boolean backingOff = until != null && until > now && state.consecutiveFailures() > 0;

@@ -2,35 +2,36 @@ package dev.ferry.core.internal;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * The lock-free wake-up state between {@code notifyDirty()} and the sync loop.
+ * The lock-free wake-up state between {@code notifyDirty()} and the sync loop: it coalesces
+ * notifies into cycles without waiting for them to stop.
  *
- * <p>States: {@code IDLE} (nothing to do), {@code IDLE_DIRTY} (notified while idle: run at once —
- * the leading edge), {@code RUNNING} (a cycle is running), {@code RUNNING_DIRTY} (notified during
- * the cycle), {@code PENDING} (the cycle ended with notifies: a follow-up runs once notifies have
- * stopped for the quiet window, but no later than the max delay after the first of them).
+ * <p>States: {@code IDLE} (nothing to do), {@code DIRTY} (notified and not yet served: a cycle is
+ * due), {@code RUNNING} (a cycle runs and may still read the outbox), {@code RUNNING_DIRTY}
+ * (notified while the cycle may still read). A cycle is due as soon as the state is {@code DIRTY}
+ * and no cycle runs: the loop runs one cycle at a time, so at most one push per target is in
+ * flight, and whatever is notified while it is in flight leaves together in the next one, right
+ * after it returns. Batches thus grow with the load (group commit): a single write leaves at once,
+ * a steady stream leaves about one round trip after it was written, and a burst leaves in batches
+ * as large as the writes made during each round trip, up to the batch size. With a minimum
+ * interval the next cycle also waits until that long after the previous one began (for metered
+ * links: fewer, larger requests for that much more latency under load).
  *
  * <p>Why no wake-up is lost: the loop calls {@link #beginCycle()} <em>before</em> its cycle reads
  * the outbox, and the host notifies <em>after</em> it committed. A notify that lands before
  * {@code beginCycle} is covered by the cycle's read; one that lands while the cycle may still read
  * finds {@code RUNNING} and makes it {@code RUNNING_DIRTY}, which only the loop leaves, by {@link
- * #endCycle()} turning it into {@code PENDING}; one that lands after the cycle's last read finds
- * {@code IDLE} and makes it {@code IDLE_DIRTY}, which the loop serves as soon as the cycle returns.
- * The notifier changes the state only by a compare-and-set from {@code IDLE} or {@code RUNNING};
- * every other state already guarantees a cycle after the notify.
+ * #endCycle()} turning it into {@code DIRTY}; one that lands after the cycle's last read finds
+ * {@code IDLE} and makes it {@code DIRTY} (waking the loop), which the loop serves as soon as the
+ * cycle returns. The notifier changes the state only by a compare-and-set from {@code IDLE} or
+ * {@code RUNNING}; every other state already guarantees a cycle after the notify.
  *
- * <p>"During a cycle" thus means "while the cycle may still read the outbox": a write that lands
- * while the last batch is being sent and acked, or while the cycle pulls, is pushed right after it
- * rather than a quiet window later, and writes that keep coming while a batch is in flight still
- * end up in one follow-up batch.
- *
- * <p>{@link #notifyDirty()} never blocks and allocates nothing: a clock read, a few volatile reads,
- * a volatile write at most every 0.1 ms, a compare-and-set only on a state change and, only on the
- * idle-to-dirty transition, the wake callback (an {@code unpark}). Thread-safe; {@link #beginCycle()}, {@link #endCycle()} and {@link #dueAt(long)} are
- * for the loop's single thread.
+ * <p>{@link #notifyDirty()} never blocks, allocates nothing and reads no clock: a volatile read, a
+ * compare-and-set only on a state change and, only on the idle-to-dirty transition, the wake
+ * callback (an {@code unpark}). Thread-safe; {@link #beginCycle()}, {@link #endCycle()} and {@link
+ * #dueAt(long)} are for the loop's single thread.
  */
 public final class Debouncer {
 
@@ -38,53 +39,35 @@ public final class Debouncer {
   public static final long NONE = Long.MAX_VALUE;
 
   static final int IDLE = 0;
-  static final int IDLE_DIRTY = 1;
+  static final int DIRTY = 1;
   static final int RUNNING = 2;
   static final int RUNNING_DIRTY = 3;
-  static final int PENDING = 4;
-
-  private static final long UNSET = Long.MIN_VALUE;
-
-  /**
-   * {@code lastNotify} is rewritten only when it moved by more than this: notifies from several
-   * threads then mostly read a shared cache line instead of fighting over it, and the quiet window
-   * is at most this much shorter.
-   */
-  private static final long RESOLUTION_NANOS = 100_000;
 
   private final AtomicInteger state = new AtomicInteger(IDLE);
-  private final AtomicLong firstNotify = new AtomicLong(UNSET);
   private final LongSupplier ticker;
   private final Runnable wake;
-  private final long quietNanos;
-  private final long maxDelayNanos;
-  private volatile long lastNotify;
+  private final long minIntervalNanos;
+  private long lastBegin;
 
   /**
    * @param ticker the loop's nanosecond time
    * @param wake wakes the loop; called on the idle-to-dirty transition only, must not block
+   * @param minInterval the shortest time from one cycle's start to the start of a cycle for
+   *     notifies; zero: as soon as the previous one returned
    */
-  public Debouncer(LongSupplier ticker, Runnable wake, Duration quietWindow, Duration maxDelay) {
+  public Debouncer(LongSupplier ticker, Runnable wake, Duration minInterval) {
     this.ticker = ticker;
-    this.lastNotify = ticker.getAsLong() - 2 * RESOLUTION_NANOS;
     this.wake = wake;
-    this.quietNanos = quietWindow.toNanos();
-    this.maxDelayNanos = maxDelay.toNanos();
+    this.minIntervalNanos = minInterval.toNanos();
+    this.lastBegin = ticker.getAsLong() - minIntervalNanos;
   }
 
   /** Records that something was committed to the outbox. */
   public void notifyDirty() {
-    long now = ticker.getAsLong();
-    if (now - lastNotify > RESOLUTION_NANOS) {
-      lastNotify = now;
-    }
-    if (firstNotify.get() == UNSET) {
-      firstNotify.compareAndSet(UNSET, now);
-    }
     while (true) {
       int s = state.get();
       if (s == IDLE) {
-        if (state.compareAndSet(IDLE, IDLE_DIRTY)) {
+        if (state.compareAndSet(IDLE, DIRTY)) {
           wake.run();
           return;
         }
@@ -99,45 +82,37 @@ public final class Debouncer {
   }
 
   /**
-   * When the next cycle is due because of notifies: {@code now} for a notify while idle, the
-   * debounced time for notifies during the last cycle, {@link #NONE} when nothing was notified.
+   * When the next cycle is due because of notifies: {@code now} (or the end of the minimum
+   * interval) when notifies wait for a cycle, {@link #NONE} when nothing was notified or the
+   * running cycle still covers them.
    */
   public long dueAt(long now) {
-    int s = state.get();
-    if (s == IDLE_DIRTY) {
-      return now;
-    }
-    if (s != PENDING) {
+    if (state.get() != DIRTY) {
       return NONE;
     }
-    long last = lastNotify;
-    long first = firstNotify.get();
-    if (first == UNSET || first > last) {
-      first = last;
-    }
-    return Math.min(last + quietNanos, first + maxDelayNanos);
+    long notBefore = lastBegin + minIntervalNanos;
+    return notBefore - now > 0 ? notBefore : now;
   }
 
   /** Whether a notify is waiting for a cycle. */
   public boolean dirty() {
-    int s = state.get();
-    return s == IDLE_DIRTY || s == PENDING;
+    return state.get() == DIRTY;
   }
 
   /** A cycle starts; it covers every notify so far. Call before the cycle reads the outbox. */
   public void beginCycle() {
-    firstNotify.set(UNSET);
+    lastBegin = ticker.getAsLong();
     state.set(RUNNING);
   }
 
   /**
    * The cycle will not read the outbox again (its last batch is read, or it ended): notifies from
-   * now on announce mutations it has not seen. Those that came since {@link #beginCycle()} make a
-   * follow-up pending (quiet window, max delay); later ones find the loop idle and start the next
-   * cycle as soon as this one returns. Called once when the last read is done and again when the
-   * cycle ends; the second call changes nothing.
+   * now on announce mutations it has not seen. Those that came since {@link #beginCycle()} make the
+   * next cycle due; later ones find the loop idle and do the same. Either way it runs as soon as
+   * this one returns. Called once when the last read is done and again when the cycle ends; the
+   * second call changes nothing.
    *
-   * @return whether notifies arrived since the cycle began (a follow-up is now pending)
+   * @return whether notifies arrived since the cycle began while it could still read
    */
   public boolean endCycle() {
     if (state.get() == RUNNING && state.compareAndSet(RUNNING, IDLE)) {
@@ -145,7 +120,7 @@ public final class Debouncer {
     }
     if (state.get() == RUNNING_DIRTY) {
       // Notifiers never leave RUNNING_DIRTY and only this thread does, so a plain write is safe.
-      state.set(PENDING);
+      state.set(DIRTY);
       return true;
     }
     return false;

@@ -78,7 +78,7 @@ public final class Engine {
         w.wake();
       }
     };
-    this.debouncer = new Debouncer(scheduler::nanoTime, wake, config.quietWindow(), config.maxDelay());
+    this.debouncer = new Debouncer(scheduler::nanoTime, wake, config.minPushInterval());
     this.loop = new SyncLoop(runner, debouncer, scheduler, config.pollInterval().toNanos(), wake);
     this.worker = new Worker(loop, scheduler, "ferry-sync-" + target);
     workerRef[0] = worker;

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * in between. Everything that can make a cycle due is an input here:
  *
  * <ul>
- *   <li>notifies, through the {@link Debouncer} (leading edge when idle, coalesced during a cycle);
+ *   <li>notifies, through the {@link Debouncer}: due at once when no cycle runs; those that land
+ *       while a cycle runs are served together by the next cycle, right after it returns;
  *   <li>kicks: start, resume, the lease taken over, a long-poll page with more behind it;
  *   <li>{@code syncNow} requests, which run even during a backoff;
  *   <li>the poll interval, the end of a failure's backoff (the retry), and long-poll results.
@@ -33,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * as soon as the server has anything after its cursor, and a page that starts below the current
  * cursor is still complete above it, so nothing is missed; poll, retry and explicit cycles always
  * pull.
+ *
+ * <p>Nothing here waits for local writes to pause: one cycle at a time means at most one push per
+ * target in flight, and the batch each push takes is whatever was written during the one before,
+ * so batches grow with the load and the added latency stays about one round trip.
  *
  * <p>Cycles (and long-poll pages) run while holding {@link #gate()}, which {@code pause} takes to
  * wait for a cycle in flight. {@link #step()} is called by one thread at a time (the sync thread,

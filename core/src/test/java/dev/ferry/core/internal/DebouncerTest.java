@@ -19,9 +19,14 @@ class DebouncerTest {
   private static final long MS = 1_000_000;
 
   private final AtomicLong now = new AtomicLong(1_000 * MS);
+  private final AtomicInteger clockReads = new AtomicInteger();
   private final AtomicInteger wakes = new AtomicInteger();
-  private final Debouncer d =
-      new Debouncer(now::get, wakes::incrementAndGet, Duration.ofMillis(20), Duration.ofMillis(500));
+  private final Debouncer d = new Debouncer(this::tick, wakes::incrementAndGet, Duration.ZERO);
+
+  private long tick() {
+    clockReads.incrementAndGet();
+    return now.get();
+  }
 
   @Test
   void notify_whileIdle_isDueAtOnceAndWakesTheLoopOnce() {
@@ -33,30 +38,54 @@ class DebouncerTest {
   }
 
   @Test
-  void notify_duringACycle_schedulesOneFollowUpAfterTheQuietWindow() {
+  void notify_whileTheCycleMayStillRead_isDueRightAfterTheCycle() {
     d.beginCycle();
     now.addAndGet(5 * MS);
     d.notifyDirty();
-    long last = now.addAndGet(3 * MS);
+    now.addAndGet(3 * MS);
     d.notifyDirty();
     assertEquals(Debouncer.NONE, d.dueAt(now.get()), "nothing runs during the cycle");
     assertTrue(d.endCycle());
-    assertEquals(last + 20 * MS, d.dueAt(now.get()));
+    assertEquals(now.get(), d.dueAt(now.get()), "no quiet window: due as soon as the cycle returned");
     assertEquals(0, wakes.get(), "the loop is awake anyway at the end of its cycle");
   }
 
   @Test
-  void notifies_thatNeverStop_areServedByTheMaxDelay() {
-    d.beginCycle();
-    long first = now.get();
-    d.notifyDirty();
-    d.endCycle();
+  void notifies_thatNeverStop_areServedByEveryNextCycle() {
     for (int i = 0; i < 100; i++) {
-      now.addAndGet(10 * MS);
+      d.beginCycle();
+      now.addAndGet(3 * MS);
       d.notifyDirty();
-      assertTrue(d.dueAt(now.get()) <= first + 500 * MS);
+      d.endCycle();
+      assertEquals(now.get(), d.dueAt(now.get()), "cycle " + i + " is followed by another at once");
     }
-    assertEquals(first + 500 * MS, d.dueAt(now.get()));
+  }
+
+  @Test
+  void notifyDirty_readsNoClock() {
+    int before = clockReads.get();
+    for (int i = 0; i < 10; i++) {
+      d.notifyDirty();
+      d.beginCycle();
+      d.notifyDirty();
+      d.endCycle();
+    }
+    assertEquals(before + 10, clockReads.get(), "only beginCycle reads the clock");
+  }
+
+  @Test
+  void minInterval_spacesCyclesForNotifiesButKeepsTheLeadingEdge() {
+    Debouncer spaced = new Debouncer(now::get, wakes::incrementAndGet, Duration.ofMillis(100));
+    spaced.notifyDirty();
+    assertEquals(now.get(), spaced.dueAt(now.get()), "the first write after idle leaves at once");
+    long began = now.get();
+    spaced.beginCycle();
+    now.addAndGet(5 * MS);
+    spaced.notifyDirty();
+    spaced.endCycle();
+    assertEquals(began + 100 * MS, spaced.dueAt(now.get()), "the next push waits for the interval");
+    now.set(began + 150 * MS);
+    assertEquals(now.get(), spaced.dueAt(now.get()), "and runs once it has passed");
   }
 
   @Test
@@ -79,14 +108,14 @@ class DebouncerTest {
   }
 
   @Test
-  void endCycle_twice_afterNotifiesDuringTheReads_staysPending() {
+  void endCycle_twice_afterNotifiesDuringTheReads_staysDue() {
     d.beginCycle();
     d.notifyDirty();
     assertTrue(d.endCycle());
     d.notifyDirty();
     assertFalse(d.endCycle());
     assertTrue(d.dirty());
-    assertEquals(now.get() + 20 * MS, d.dueAt(now.get()));
+    assertEquals(now.get(), d.dueAt(now.get()));
   }
 
   @Test
@@ -107,8 +136,7 @@ class DebouncerTest {
   @Test
   void concurrentNotifiesAndCycles_neverLoseAWakeUp() throws Exception {
     Thread[] loopThread = new Thread[1];
-    Debouncer real = new Debouncer(System::nanoTime, () -> LockSupport.unpark(loopThread[0]), Duration.ZERO,
-        Duration.ofMillis(1));
+    Debouncer real = new Debouncer(System::nanoTime, () -> LockSupport.unpark(loopThread[0]), Duration.ZERO);
     AtomicLong lastNotifySeq = new AtomicLong();
     AtomicLong coveredSeq = new AtomicLong();
     AtomicLong seq = new AtomicLong();

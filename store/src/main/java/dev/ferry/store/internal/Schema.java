@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 final class Schema {
 
   /** The newest schema this code knows. */
-  static final int CURRENT_VERSION = 2;
+  static final int CURRENT_VERSION = 3;
 
   static final String VERSION_KEY = "schema_version";
   static final String REPLICA_ID_KEY = "replica_id";
@@ -126,7 +126,19 @@ final class Schema {
           "DELETE FROM ferry_shadows WHERE EXISTS (SELECT 1 FROM ferry_mutations m"
               + " WHERE m.target = ferry_shadows.target AND m.project = ferry_shadows.project"
               + " AND m.entity = ferry_shadows.entity AND m.entity_key = ferry_shadows.entity_key"
-              + " AND m.state = 'acked' AND m.server_seq > ferry_shadows.server_seq)"));
+              + " AND m.state = 'acked' AND m.server_seq > ferry_shadows.server_seq)"),
+      List.of(
+          // Push and pull keep their own failure count and backoff (one failing side no longer
+          // holds the other back); consecutive_failures and backoff_until sum them up for status.
+          // A file's single backoff is taken over by the side its phase names, else by both.
+          "ALTER TABLE ferry_targets ADD COLUMN push_failures INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE ferry_targets ADD COLUMN push_backoff_until INTEGER",
+          "ALTER TABLE ferry_targets ADD COLUMN pull_failures INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE ferry_targets ADD COLUMN pull_backoff_until INTEGER",
+          "UPDATE ferry_targets SET push_failures = consecutive_failures, push_backoff_until = backoff_until"
+              + " WHERE phase <> 'pull_failed'",
+          "UPDATE ferry_targets SET pull_failures = consecutive_failures, pull_backoff_until = backoff_until"
+              + " WHERE phase <> 'push_failed'"));
 
   private Schema() {}
 

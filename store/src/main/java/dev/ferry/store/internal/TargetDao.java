@@ -1,5 +1,6 @@
 package dev.ferry.store.internal;
 
+import dev.ferry.store.BackoffState;
 import dev.ferry.store.EnrollmentMode;
 import dev.ferry.store.ErrorEntry;
 import dev.ferry.store.TargetState;
@@ -63,7 +64,9 @@ public interface TargetDao {
       + " total_failures = min(total_failures, 9223372036854775807 - :failed) + :failed,"
       + " consecutive_failures = :consecutiveFailures,"
       + " backoff_until = :backoffUntil, reason_code = :reasonCode, reason_message = :reasonMessage,"
-      + " last_error = :lastError, last_sync_at = coalesce(:lastSyncAt, last_sync_at)"
+      + " last_error = :lastError, last_sync_at = coalesce(:lastSyncAt, last_sync_at),"
+      + " push_failures = :pushFailures, push_backoff_until = :pushBackoffUntil,"
+      + " pull_failures = :pullFailures, pull_backoff_until = :pullBackoffUntil"
       + " WHERE target = :target")
   void recordCycle(
       @Bind("target") String target,
@@ -76,7 +79,11 @@ public interface TargetDao {
       @Bind("reasonCode") @Nullable String reasonCode,
       @Bind("reasonMessage") @Nullable String reasonMessage,
       @Bind("lastError") @Nullable String lastError,
-      @Bind("lastSyncAt") @Nullable Long lastSyncAt);
+      @Bind("lastSyncAt") @Nullable Long lastSyncAt,
+      @Bind("pushFailures") int pushFailures,
+      @Bind("pushBackoffUntil") @Nullable Long pushBackoffUntil,
+      @Bind("pullFailures") int pullFailures,
+      @Bind("pullBackoffUntil") @Nullable Long pullBackoffUntil);
 
   @SqlUpdate("INSERT INTO ferry_errors (target, at, code, message) VALUES (:target, :at, :code, :message)")
   void appendError(
@@ -112,7 +119,9 @@ public interface TargetDao {
           rs.getLong("total_failures"),
           rs.getString("phase"),
           EnrollmentMode.fromWireName(rs.getString("enrollment")),
-          rs.getString("applier_id"));
+          rs.getString("applier_id"),
+          new BackoffState(rs.getInt("push_failures"), nullableLong(rs, "push_backoff_until")),
+          new BackoffState(rs.getInt("pull_failures"), nullableLong(rs, "pull_backoff_until")));
     }
 
     private static @Nullable Long nullableLong(ResultSet rs, String column) throws SQLException {

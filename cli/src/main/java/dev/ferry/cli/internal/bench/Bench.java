@@ -35,6 +35,8 @@ import java.util.function.Consumer;
  *   <li>pull and apply: one cycle of a manager on a fresh replica B pulls them all through the
  *       document applier;
  *   <li>propagation: A and B started (B long-polls), single writes on A timed until B has them;
+ *   <li>burst: 1,000 single writes on A as fast as they go, the push requests counted until all are
+ *       acked;
  *   <li>idle CPU: A stopped, B left running idle with its long-poll parked, its threads' CPU over
  *       the idle window.
  * </ol>
@@ -135,24 +137,28 @@ public final class Bench {
   private BenchResult live(LocalServer server, SyncStore a, HttpSyncTransport ta, SyncStore b,
       HttpSyncTransport tb, double record, double push, double pull) {
     // A writes only (its own echoes would just be skipped); B pulls with a parked long-poll.
-    SyncManager writer = SyncManager.create(a, ta, new DocumentApplier(),
+    Burst.Counting countingA = new Burst.Counting(ta);
+    SyncManager writer = SyncManager.create(a, countingA, new DocumentApplier(),
         SyncConfig.builder().pull(false).owner("bench/a").build());
     try (SyncManager reader = SyncManager.create(b, tb, new DocumentApplier(),
         SyncConfig.builder().owner("bench/b").build())) {
       Percentiles latency;
+      Burst.Measured burst;
       try (writer) {
         writer.start();
         reader.start();
         awaitReady(server, reader);
         notes.accept("timing " + settings.latencyWrites() + " single writes from A to B");
         latency = Propagation.measure(a, writer, b, settings.latencyWrites(), settings.payloadBytes());
+        notes.accept("counting the pushes of a burst of " + Burst.WRITES + " single writes on A");
+        burst = Burst.measure(a, writer, countingA, settings.payloadBytes());
       }
       awaitReady(server, reader);
       LockSupport.parkNanos(SETTLE.toNanos());
       Interruption.check();
       notes.accept("measuring B's CPU while idle for " + settings.idle().toSeconds() + " s");
       IdleCpu.Measured idle = IdleCpu.measure(settings.idle());
-      return new BenchResult(settings, record, push, pull, latency, idle.percent(), idle.processPercent(),
+      return new BenchResult(settings, record, push, pull, latency, burst, idle.percent(), idle.processPercent(),
           ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
   }

@@ -9,6 +9,7 @@ import dev.ferry.cli.internal.embedded.Percentiles;
  * @param pushPerSecond mutations pushed and acked per second by one cycle
  * @param pullApplyPerSecond mutations pulled and applied per second into a fresh replica
  * @param latency A→B propagation of single writes
+ * @param burst the pushes of a burst of single writes
  * @param idleCpuPercent the live idle replica's threads, percent of one core
  * @param idleProcessCpuPercent the whole process meanwhile (server, GC and JIT included)
  * @param loadAverage the system load average when the run ended, -1 when unknown
@@ -19,6 +20,7 @@ public record BenchResult(
     double pushPerSecond,
     double pullApplyPerSecond,
     Percentiles latency,
+    Burst.Measured burst,
     double idleCpuPercent,
     double idleProcessCpuPercent,
     double loadAverage) {}

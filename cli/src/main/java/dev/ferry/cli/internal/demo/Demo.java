@@ -77,11 +77,7 @@ public final class Demo {
   }
 
   private SyncConfig config() {
-    SyncConfig.Builder b = SyncConfig.builder().maxDelay(settings.maxDelay());
-    if (settings.maxDelay().compareTo(SyncConfig.defaults().quietWindow()) < 0) {
-      b.quietWindow(settings.maxDelay());
-    }
-    return b.build();
+    return SyncConfig.builder().minPushInterval(settings.minPushInterval()).build();
   }
 
   private DemoResult runWith(LocalServer server, HttpSyncTransport observer, List<Replica> replicas,
