@@ -79,7 +79,7 @@ final class ApiCall {
     try {
       json =
           WireJson.mapper()
-              .writeValueAsBytes(new ErrorBody(e.errorClass(), e.errorCode(), e.getMessage()));
+              .writeValueAsBytes(new ErrorBody(e.errorClass(), e.errorCode(), e.getMessage(), e.seenEpoch()));
     } catch (JsonProcessingException impossible) {
       json =
           "{\"error_class\":\"unavailable\",\"error_code\":\"internal_error\",\"error\":\"\"}"

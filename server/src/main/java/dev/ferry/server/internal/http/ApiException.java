@@ -15,14 +15,26 @@ final class ApiException extends RuntimeException {
   private final String errorClass;
   private final String errorCode;
   private final @Nullable String allow;
+  private final @Nullable Long seenEpoch;
 
   private ApiException(
       int status, String errorClass, String errorCode, String message, @Nullable String allow) {
+    this(status, errorClass, errorCode, message, allow, null);
+  }
+
+  private ApiException(
+      int status,
+      String errorClass,
+      String errorCode,
+      String message,
+      @Nullable String allow,
+      @Nullable Long seenEpoch) {
     super(message, null, false, false);
     this.status = status;
     this.errorClass = errorClass;
     this.errorCode = errorCode;
     this.allow = allow;
+    this.seenEpoch = seenEpoch;
   }
 
   static ApiException validation(String code, String message) {
@@ -50,8 +62,9 @@ final class ApiException extends RuntimeException {
     return new ApiException(404, "unsupported", "unknown_path", "no endpoint at " + path, null);
   }
 
-  static ApiException staleLease(String message) {
-    return new ApiException(409, "stale_lease", "stale_lease", message, null);
+  /** A 409 whose body carries {@code seen_epoch}, so the client moves past it in one step. */
+  static ApiException staleLease(String message, long seenEpoch) {
+    return new ApiException(409, "stale_lease", "stale_lease", message, null, seenEpoch);
   }
 
   static ApiException tooLarge(String message) {
@@ -80,6 +93,11 @@ final class ApiException extends RuntimeException {
 
   String errorCode() {
     return errorCode;
+  }
+
+  /** The {@code seen_epoch} of a 409 {@code stale_lease}, else null. */
+  @Nullable Long seenEpoch() {
+    return seenEpoch;
   }
 
   /** The methods to list in {@code Allow} for a 405, else null. */

@@ -74,7 +74,7 @@ public final class HttpApi implements AutoCloseable {
                 "/v1/health",
                 new Router.Route("GET", new HealthEndpoint()),
                 "/v1/whoami",
-                new Router.Route("GET", new WhoAmIEndpoint(tokens))),
+                new Router.Route("GET", new WhoAmIEndpoint(tokens, log))),
             inFlight,
             limits.gzipResponseThreshold());
   }
