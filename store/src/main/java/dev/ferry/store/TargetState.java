@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param phase the phase as last persisted, e.g. {@code healthy}
  * @param enrollment whether all projects sync or only enrolled ones
  * @param applierId the applier the target was set up with, once it has pulled (or was bound)
+ * @param logId the identity of the server log the cursor counts in ({@code log_id}), once a server
+ *     answer carried one
  */
 public record TargetState(
     String target,
@@ -40,7 +42,8 @@ public record TargetState(
     long totalFailures,
     String phase,
     EnrollmentMode enrollment,
-    @Nullable String applierId) {
+    @Nullable String applierId,
+    @Nullable String logId) {
 
   /** The phase of a target nothing was recorded for. */
   public static final String INITIAL_PHASE = "idle";
@@ -64,6 +67,6 @@ public record TargetState(
   public static TargetState initial(String target) {
     return new TargetState(
         target, 0, 0, 0, null, null, null, null, null, null, 0, 0, 0, 0, 0, INITIAL_PHASE,
-        EnrollmentMode.ALL, null);
+        EnrollmentMode.ALL, null, null);
   }
 }

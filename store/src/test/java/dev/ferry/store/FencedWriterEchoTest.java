@@ -161,6 +161,7 @@ class FencedWriterEchoTest {
           + " op, payload, created_at, accepted_at) VALUES ('cloud', 'notes', 'note', 'n-1', 7, 'other', 7,"
           + " 'upsert', '{\"v\":\"remote 7\"}', 1, 2)");
       h.execute("DROP TABLE ferry_released");
+      h.execute("ALTER TABLE ferry_targets DROP COLUMN log_id");
       h.execute("UPDATE ferry_meta SET value = '1' WHERE key = 'schema_version'");
     });
     store = Fixtures.open(dir, clock);
@@ -178,6 +179,7 @@ class FencedWriterEchoTest {
     Jdbi raw = Jdbi.create("jdbc:sqlite:" + dir.resolve("app.db"));
     raw.useHandle(h -> {
       h.execute("DROP TABLE ferry_released");
+      h.execute("ALTER TABLE ferry_targets DROP COLUMN log_id");
       h.execute("UPDATE ferry_meta SET value = '1' WHERE key = 'schema_version'");
     });
     store = Fixtures.open(dir, clock);

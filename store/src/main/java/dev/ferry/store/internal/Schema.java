@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 final class Schema {
 
   /** The newest schema this code knows. */
-  static final int CURRENT_VERSION = 2;
+  static final int CURRENT_VERSION = 3;
 
   static final String VERSION_KEY = "schema_version";
   static final String REPLICA_ID_KEY = "replica_id";
@@ -126,7 +126,10 @@ final class Schema {
           "DELETE FROM ferry_shadows WHERE EXISTS (SELECT 1 FROM ferry_mutations m"
               + " WHERE m.target = ferry_shadows.target AND m.project = ferry_shadows.project"
               + " AND m.entity = ferry_shadows.entity AND m.entity_key = ferry_shadows.entity_key"
-              + " AND m.state = 'acked' AND m.server_seq > ferry_shadows.server_seq)"));
+              + " AND m.state = 'acked' AND m.server_seq > ferry_shadows.server_seq)"),
+      // The identity of the server log the cursor counts in (see FencedWriter#resetToLog); NULL
+      // until the first answer that carries one.
+      List.of("ALTER TABLE ferry_targets ADD COLUMN log_id TEXT"));
 
   private Schema() {}
 

@@ -112,7 +112,8 @@ public interface TargetDao {
           rs.getLong("total_failures"),
           rs.getString("phase"),
           EnrollmentMode.fromWireName(rs.getString("enrollment")),
-          rs.getString("applier_id"));
+          rs.getString("applier_id"),
+          rs.getString("log_id"));
     }
 
     private static @Nullable Long nullableLong(ResultSet rs, String column) throws SQLException {
