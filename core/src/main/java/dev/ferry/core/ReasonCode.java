@@ -33,6 +33,20 @@ public enum ReasonCode {
   PAUSED,
   /** The target uses explicit enrollment and mutations of projects that are not enrolled wait. */
   NON_ENROLLED_PENDING_MUTATIONS,
+  /**
+   * The server's log is not the one the cursor counts in: another {@code log_id}, or a {@code
+   * latest_seq} below the cursor (an older backup restored, an empty database, another deployment
+   * behind the URL). Ferry re-pushes the local writes the log may have lost and rebuilds the synced
+   * state from the new log by itself; a cycle that did so reads {@code healthy} with this code and
+   * says what it did. Shown as a failure when the log changed again within the same cycle.
+   */
+  LOG_RESET,
+  /**
+   * The server's log was replaced and the applier cannot rebuild its synced state by itself
+   * ({@code MutationApplier.resetSynced}): phase {@code disabled}, nothing is pushed or pulled until
+   * an operator clears what the applier wrote from the server and runs {@code ferry resync}.
+   */
+  RESYNC_REQUIRED,
   /** An unexpected exception inside a cycle (a bug, the host's applier, the database); contained. */
   INTERNAL_ERROR;
 

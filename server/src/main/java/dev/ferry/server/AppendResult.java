@@ -2,6 +2,7 @@ package dev.ferry.server;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link MutationLog#append} did: appended the batch, refused a stale lease holder, or refused
@@ -14,13 +15,20 @@ public sealed interface AppendResult {
    *
    * @param entries one per appended mutation, in the order given
    * @param latestSeq the tenant's highest seq after the append, not negative
+   * @param logId the identity of the tenant's log, or null from a log that keeps none
    */
-  record Appended(List<Entry> entries, long latestSeq) implements AppendResult {
+  record Appended(List<Entry> entries, long latestSeq, @Nullable String logId)
+      implements AppendResult {
     public Appended {
       entries = List.copyOf(Objects.requireNonNull(entries, "entries"));
       if (latestSeq < 0) {
         throw new IllegalArgumentException("latest seq must not be negative, was " + latestSeq);
       }
+    }
+
+    /** An append of a log without identity. */
+    public Appended(List<Entry> entries, long latestSeq) {
+      this(entries, latestSeq, null);
     }
   }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server's storage: one append-only log of mutations per tenant, numbered by {@code seq} in
@@ -103,6 +104,20 @@ public interface MutationLog extends AutoCloseable {
   default Map<Long, AppendResult.Entry> findStored(
       String tenant, String principal, String replicaId, List<PushMutation> mutations) {
     return Map.of();
+  }
+
+  /**
+   * The identity of the tenant's log: made (a random UUID) the first time the log is touched and
+   * kept with it, so a client can tell it from another log that reuses its seqs. Pull and push
+   * answers carry it as {@code log_id}.
+   *
+   * <p>The default reads it from an empty page, so that logs written before it existed keep
+   * compiling; implementations should override it.
+   *
+   * @throws StorageException if the database fails
+   */
+  default @Nullable String logId(String tenant) {
+    return read(tenant, ProjectSet.NONE, 0, 1).logId();
   }
 
   /**

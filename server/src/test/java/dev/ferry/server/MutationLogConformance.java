@@ -586,12 +586,30 @@ public abstract class MutationLogConformance {
     Reply otherReplica = client.push(ALICE, Pushes.range("r2", 1, "notes", 1, 1));
 
     assertError(stale, 409, "stale_lease", "stale_lease");
+    assertEquals(5L, stale.error().seenEpoch());
     assertEquals(200, sameEpoch.status());
     assertEquals(200, otherReplica.status());
     List<PulledMutation> stored = client.pull(ALICE, 0, 100, 0).pull().mutations();
     assertEquals(
         List.of("r1/1", "r1/3", "r2/1"),
         stored.stream().map(m -> m.replicaId() + "/" + m.clientSeq()).toList());
+  }
+
+  @Test
+  void logId_isOneValuePerTenantLog_onPushPullAndWhoami() {
+    start();
+    String beforeAnyWrite = client.pull(ALICE, 0, 10, 0).pull().logId();
+    PushResponse pushed = client.push(ALICE, Pushes.range("r1", 1, "notes", 1, 2)).push();
+    PullResponse pulled = client.pull(NOTES_ONLY, 0, 10, 0).pull();
+    String whoami = client.send(client.get("/v1/whoami", READ_ONLY).build()).json().get("log_id").asText();
+    String otherTenant = client.pull(BOB, 0, 10, 0).pull().logId();
+
+    assertNotNull(beforeAnyWrite);
+    assertEquals(beforeAnyWrite, pushed.logId());
+    assertEquals(beforeAnyWrite, pulled.logId());
+    assertEquals(beforeAnyWrite, whoami);
+    assertNotNull(otherTenant);
+    assertFalse(otherTenant.equals(beforeAnyWrite), "each tenant's log has its own identity");
   }
 
   @Test
@@ -881,7 +899,11 @@ public abstract class MutationLogConformance {
     assertEquals(errorClass, body.errorClass(), r.text());
     assertEquals(errorCode, body.errorCode(), r.text());
     assertFalse(body.error().isBlank());
-    assertEquals(Set.of("error_class", "error_code", "error"), fieldNames(r.json()));
+    Set<String> expected =
+        status == 409
+            ? Set.of("error_class", "error_code", "error", "seen_epoch")
+            : Set.of("error_class", "error_code", "error");
+    assertEquals(expected, fieldNames(r.json()));
   }
 
   private static Set<String> fieldNames(JsonNode node) {

@@ -2,9 +2,10 @@ package dev.ferry.store;
 
 /**
  * The host's {@link MutationApplier} threw while applying a pulled page (with the shadows released
- * at its start). The whole transaction was rolled back: no document, shadow, host write or cursor
- * move of it remains. The cause is the applier's exception. Only {@link FencedWriter#applyPage}
- * throws it; an ack, quarantine or drop keeps a shadow the applier failed on for the next page.
+ * at its start), or while resetting its synced state ({@link FencedWriter#resetToLog}, server seq
+ * 0). The whole transaction was rolled back: no document, shadow, host write or cursor move of it
+ * remains. The cause is the applier's exception. An ack, quarantine or drop keeps a shadow the
+ * applier failed on for the next page instead of throwing it.
  */
 public final class ApplyFailedException extends StoreException {
 

@@ -16,6 +16,9 @@ import java.util.List;
  * TargetStore#bindApplier} that would set a second target up with it is refused ({@link
  * StoreException.Kind#APPLIER_MISMATCH}); give other targets an applier of their own.
  *
+ * <p>When the server's log is replaced ({@link #resetSynced}), documents no local write keeps are
+ * deleted and the rest forget their server seq, so the new log rebuilds them from its first seq.
+ *
  * <p>Any other op fails the page ({@link ApplyFailedException}) instead of being dropped
  * silently: a host with its own ops needs its own applier. Stateless and thread-safe.
  */
@@ -40,6 +43,22 @@ public final class DocumentApplier implements MutationApplier {
       }
       ps.executeBatch();
     }
+  }
+
+  /**
+   * Deletes every document whose key has no local write left in the outbox (those came from the
+   * old log alone) and clears the server seq of the others, whose seqs counted in the old log: the
+   * new log's writes then land by its own order.
+   */
+  @Override
+  public boolean resetSynced(ApplyContext context) throws Exception {
+    try (PreparedStatement forget = context.connection().prepareStatement(DocumentSql.FORGET_REMOTE);
+        PreparedStatement unorder = context.connection().prepareStatement(DocumentSql.CLEAR_SERVER_SEQ)) {
+      forget.setString(1, context.target());
+      forget.executeUpdate();
+      unorder.executeUpdate();
+    }
+    return true;
   }
 
   private static boolean isDelete(RemoteMutation m) {

@@ -4,6 +4,7 @@ import dev.ferry.store.internal.Checks;
 import dev.ferry.store.internal.Db;
 import dev.ferry.store.internal.EntityKey;
 import dev.ferry.store.internal.Fencing;
+import dev.ferry.store.internal.LogResets;
 import dev.ferry.store.internal.MutationWrites;
 import dev.ferry.store.internal.PageApplier;
 import dev.ferry.store.internal.Protection;
@@ -12,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The sync loop's writes under one lease. Every method runs one {@code BEGIN IMMEDIATE}
@@ -29,11 +31,13 @@ public final class FencedWriter {
   private final Db db;
   private final Fence fence;
   private final PageApplier pages;
+  private final MutationApplier applier;
 
   FencedWriter(Db db, Fence fence, MutationApplier applier) {
     this.db = db;
     this.fence = Objects.requireNonNull(fence, "fence must not be null");
-    this.pages = new PageApplier(Objects.requireNonNull(applier, "applier must not be null"), db.replicaId());
+    this.applier = Objects.requireNonNull(applier, "applier must not be null");
+    this.pages = new PageApplier(applier, db.replicaId());
   }
 
   /** The fence every write checks. */
@@ -190,6 +194,67 @@ public final class FencedWriter {
     return db.write("applying a page of " + checked.size() + " mutations", tx -> {
       Fencing.check(tx, fence);
       return pages.apply(tx, fence, checked, serverLatestSeq);
+    });
+  }
+
+  /**
+   * Resets the target's synced state because the server's log is not the one the cursor counts in:
+   * another {@code log_id}, or a {@code latest_seq} below the cursor (an older backup restored, an
+   * empty database, another deployment behind the URL). In one transaction:
+   *
+   * <ol>
+   *   <li>acked local writes go back to pending (the next push sends them again; a log that kept
+   *       them answers {@code duplicate}) and their echoes will be applied, not skipped;
+   *   <li>the applier forgets what it wrote from the old log ({@link MutationApplier#resetSynced});
+   *   <li>shadows (old-log seqs) are deleted; the cursor goes back to 0, the log id becomes {@code
+   *       logId} and the server's latest seq is recorded as reported.
+   * </ol>
+   *
+   * Pending local writes stay pending and keep protecting their keys. When the applier cannot
+   * reset, nothing of that happens: the target is paused with {@link TargetStore#RESYNC_REQUIRED}
+   * and the reported latest seq recorded, so status shows the truth instead of a replica that
+   * silently diverges.
+   *
+   * @param logId the new log's id, or null when the server sends none (it is adopted later)
+   * @param serverLatestSeq the new log's {@code latest_seq}, not negative
+   * @throws LeaseLostException if the fence is stale; nothing changed
+   * @throws ApplyFailedException if the applier's reset threw; nothing changed
+   */
+  public LogReset resetToLog(@Nullable String logId, long serverLatestSeq) {
+    Checks.notNegative(serverLatestSeq, "serverLatestSeq");
+    return db.write("resetting target " + fence.target() + " to a new server log", tx -> {
+      Fencing.check(tx, fence);
+      return LogResets.reset(tx, fence.target(), applier, logId, serverLatestSeq, false);
+    });
+  }
+
+  /**
+   * The operator's reset, after the host cleared what its applier wrote from the server: as {@link
+   * #resetToLog}, but the applier's hook may decline (the host did the work) and a {@link
+   * TargetStore#RESYNC_REQUIRED} pause is lifted. The log id is forgotten; the next server answer
+   * sets it.
+   *
+   * @throws LeaseLostException if the fence is stale; nothing changed
+   */
+  public LogReset resync() {
+    return db.write("resyncing target " + fence.target(), tx -> {
+      Fencing.check(tx, fence);
+      return LogResets.reset(tx, fence.target(), applier, null, 0, true);
+    });
+  }
+
+  /**
+   * Records the {@code log_id} the cursor counts in, for a target that has none yet (it synced
+   * before servers sent one, or was just resynced).
+   *
+   * @throws LeaseLostException if the fence is stale; nothing changed
+   */
+  public void adoptLogId(String logId) {
+    Checks.text(logId, "logId");
+    db.write("recording the server log id of target " + fence.target(), tx -> {
+      Fencing.check(tx, fence);
+      LogResets.adopt(tx, fence.target(), logId);
+      return null;
     });
   }
 

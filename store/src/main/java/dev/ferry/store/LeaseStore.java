@@ -92,6 +92,31 @@ public final class LeaseStore {
         tx.handle().attach(LeaseDao.class).release(fence.target(), fence.owner(), fence.epoch(), tx.now()) == 1);
   }
 
+  /**
+   * Moves the epoch of the lease held under {@code fence} past {@code seenEpoch} in one fenced
+   * statement: the server has seen {@code seenEpoch} for this replica (a {@code 409 stale_lease}
+   * after an older copy of the file was restored), and a push under a lower epoch would be refused
+   * for good. The owner and expiry stay; writers of the old fence are fenced out.
+   *
+   * @param seenEpoch the server's {@code seen_epoch}, not negative
+   * @return the lease with epoch {@code seenEpoch + 1}; empty when the fence is stale (lost lease)
+   *     or its epoch is already above {@code seenEpoch}
+   * @throws IllegalArgumentException when {@code seenEpoch} is negative or {@code Long.MAX_VALUE}
+   */
+  public Optional<LeaseInfo> raiseEpoch(Fence fence, long seenEpoch) {
+    Objects.requireNonNull(fence, "fence must not be null");
+    Checks.notNegative(seenEpoch, "seenEpoch");
+    if (seenEpoch == Long.MAX_VALUE) {
+      throw new IllegalArgumentException("seenEpoch must be below Long.MAX_VALUE");
+    }
+    return db.write("raising the lease epoch of target " + fence.target(), tx -> {
+      long now = tx.now();
+      return tx.handle().attach(LeaseDao.class)
+          .raiseEpoch(fence.target(), fence.owner(), fence.epoch(), seenEpoch, now)
+          .map(r -> r.at(now));
+    });
+  }
+
   /** The target's lease as it stands now, empty when no process ever took it. */
   public Optional<LeaseInfo> current(String target) {
     Checks.text(target, "target");

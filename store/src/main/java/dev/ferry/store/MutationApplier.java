@@ -38,6 +38,29 @@ public interface MutationApplier {
   }
 
   /**
+   * Forgets everything this applier wrote from the server's log, because that log was replaced or
+   * went back (an older backup restored, an empty database, another deployment behind the URL):
+   * the store then pulls the new log from its first seq and applies it as usual. Runs in the same
+   * transaction as the reset of the cursor, so it commits with it or not at all.
+   *
+   * <p>Keep what the host's own local writes put there: every local write the outbox still holds
+   * (pending, quarantined, or acked and within the retention) is in state pending or quarantined
+   * when this runs, protects its key as usual and is pushed again; its echo from the new log is
+   * applied through this applier.
+   *
+   * <p>The default returns false: it cannot. The store then changes nothing and pauses the target
+   * with {@link TargetStore#RESYNC_REQUIRED} (status {@code disabled}, reason {@code
+   * resync_required}) instead of letting it diverge; the host clears its synced tables itself and
+   * resyncs ({@link FencedWriter#resync}, {@code ferry resync}).
+   *
+   * @return true when the synced state is forgotten
+   * @throws Exception to roll the reset back (it is retried by the next cycle)
+   */
+  default boolean resetSynced(ApplyContext context) throws Exception {
+    return false;
+  }
+
+  /**
    * A stable name recorded with the target the first time it pulls, so a target set up with one
    * applier is never advanced by another. By default the class name; for a lambda or another
    * hidden class, whose runtime name changes from run to run, the name of the class that defines

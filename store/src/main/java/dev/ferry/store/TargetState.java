@@ -24,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param push the push side's own failures and backoff ({@code consecutiveFailures} and {@code
  *     backoffUntil} sum both sides up for status)
  * @param pull the pull side's own failures and backoff
+ * @param logId the identity of the server log the cursor counts in ({@code log_id}), once a server
+ *     answer carried one
  */
 public record TargetState(
     String target,
@@ -45,7 +47,8 @@ public record TargetState(
     EnrollmentMode enrollment,
     @Nullable String applierId,
     BackoffState push,
-    BackoffState pull) {
+    BackoffState pull,
+    @Nullable String logId) {
 
   /** The phase of a target nothing was recorded for. */
   public static final String INITIAL_PHASE = "idle";
@@ -79,13 +82,13 @@ public record TargetState(
     this(target, lastPulledSeq, serverLatestSeq, consecutiveFailures, backoffUntil, lastError, reasonCode,
         reasonMessage, lastSyncAt, lastOutcome, lastDurationMs, totalPushed, totalPulled, totalApplied, totalFailures,
         phase, enrollment, applierId, new BackoffState(Math.max(0, consecutiveFailures), backoffUntil),
-        new BackoffState(Math.max(0, consecutiveFailures), backoffUntil));
+        new BackoffState(Math.max(0, consecutiveFailures), backoffUntil), null);
   }
 
   /** The state of a target that never synced. */
   public static TargetState initial(String target) {
     return new TargetState(
         target, 0, 0, 0, null, null, null, null, null, null, 0, 0, 0, 0, 0, INITIAL_PHASE,
-        EnrollmentMode.ALL, null, BackoffState.NONE, BackoffState.NONE);
+        EnrollmentMode.ALL, null, BackoffState.NONE, BackoffState.NONE, null);
   }
 }

@@ -18,6 +18,13 @@ import java.util.TreeSet;
  */
 public final class TargetStore {
 
+  /**
+   * The pause reason the store sets when the server's log was replaced and the target's applier
+   * cannot reset its synced state ({@link MutationApplier#resetSynced}): sync waits until an
+   * operator resyncs ({@link FencedWriter#resync}, {@code ferry resync}).
+   */
+  public static final String RESYNC_REQUIRED = "resync_required";
+
   /** The longest accepted pause reason, in chars. */
   public static final int MAX_REASON_LENGTH = 200;
 

@@ -61,5 +61,6 @@ final class Fixtures {
     for (String column : List.of("push_failures", "push_backoff_until", "pull_failures", "pull_backoff_until")) {
       h.execute("ALTER TABLE ferry_targets DROP COLUMN " + column);
     }
+    h.execute("ALTER TABLE ferry_targets DROP COLUMN log_id");
   }
 }

@@ -50,6 +50,7 @@ public final class TransportException extends RuntimeException {
   private final int httpStatus;
   private final @Nullable String errorCode;
   private final @Nullable Duration retryAfter;
+  private final @Nullable Long seenEpoch;
 
   /**
    * @param kind the classification
@@ -66,6 +67,26 @@ public final class TransportException extends RuntimeException {
       @Nullable String errorCode,
       @Nullable Duration retryAfter,
       @Nullable Throwable cause) {
+    this(kind, message, httpStatus, errorCode, retryAfter, null, cause);
+  }
+
+  /**
+   * @param kind the classification
+   * @param message human text without secrets
+   * @param httpStatus the HTTP status, or 0 when no response arrived
+   * @param errorCode the server's {@code error_code}, if it sent a readable error body
+   * @param retryAfter the server's {@code Retry-After}, if any
+   * @param seenEpoch the {@code seen_epoch} of a {@code 409 stale_lease} body, if any
+   * @param cause the underlying failure, if any
+   */
+  public TransportException(
+      Kind kind,
+      String message,
+      int httpStatus,
+      @Nullable String errorCode,
+      @Nullable Duration retryAfter,
+      @Nullable Long seenEpoch,
+      @Nullable Throwable cause) {
     super(Objects.requireNonNull(message, "message"), cause);
     this.kind = Objects.requireNonNull(kind, "kind");
     if (httpStatus < 0) {
@@ -76,7 +97,11 @@ public final class TransportException extends RuntimeException {
     }
     this.httpStatus = httpStatus;
     this.errorCode = errorCode;
+    if (seenEpoch != null && seenEpoch < 0) {
+      throw new IllegalArgumentException("seenEpoch must not be negative");
+    }
     this.retryAfter = retryAfter;
+    this.seenEpoch = seenEpoch;
   }
 
   /** A failure without an HTTP response. */
@@ -97,6 +122,14 @@ public final class TransportException extends RuntimeException {
   /** The server's {@code error_code}, when it sent a readable error body. */
   public Optional<String> errorCode() {
     return Optional.ofNullable(errorCode);
+  }
+
+  /**
+   * For {@link Kind#STALE_LEASE}: the highest lease epoch the server has seen for the replica (its
+   * {@code seen_epoch}), when the server sent it. A lease holder moves its epoch past it.
+   */
+  public Optional<Long> seenEpoch() {
+    return Optional.ofNullable(seenEpoch);
   }
 
   /** The server's {@code Retry-After} (seconds or HTTP date, converted to a delay). */

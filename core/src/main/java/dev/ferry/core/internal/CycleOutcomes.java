@@ -121,12 +121,21 @@ final class CycleOutcomes {
     return longPollReady;
   }
 
+  /**
+   * A successful cycle.
+   *
+   * @param resetNote what the cycle did to recover from a reset of the server's log, if it did:
+   *     then the reason is {@code log_reset} with that text, also kept in the error history
+   */
   CycleResult succeed(FencedWriter writer, TargetState state, long t0, PushStep.Outcome pushed,
-      PullStep.Outcome pulled, boolean pullSkipped) {
+      PullStep.Outcome pulled, boolean pullSkipped, @Nullable String resetNote) {
     long now = clock.millis();
     ReasonCode code = null;
     String message = null;
-    if (!pushed.heldBackProjects().isEmpty()) {
+    if (resetNote != null) {
+      code = ReasonCode.LOG_RESET;
+      message = resetNote;
+    } else if (!pushed.heldBackProjects().isEmpty()) {
       code = ReasonCode.POLICY_FORBIDDEN;
       message = "held back by the server, retried next cycle: " + pushed.heldBackProjects().entrySet().stream()
           .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", "));
@@ -146,8 +155,9 @@ final class CycleOutcomes {
     String success = (code == null ? "" : code.wireName()) + "\n" + Objects.toString(message, "");
     boolean unchanged = success.equals(recordedSuccess) && before.consecutiveFailures() == 0;
     if (!unchanged || nowNanos - lastSuccessRecordedNanos >= SUCCESS_RECORD_INTERVAL_NANOS) {
+      ErrorEntry reset = resetNote == null ? null : new ErrorEntry(now, ReasonCode.LOG_RESET.wireName(), resetNote);
       writer.recordCycle(new CycleRecord(Phase.HEALTHY.wireName(), Outcome.SUCCESS.wireName(), durationMs, false, 0,
-          null, code == null ? null : code.wireName(), message, before.lastError(), now, null));
+          null, code == null ? null : code.wireName(), message, before.lastError(), now, reset));
       lastSuccessRecordedNanos = nowNanos;
       recordedSuccess = success;
     }
@@ -231,7 +241,8 @@ final class CycleOutcomes {
     backoffActive = false;
     retryAfterActive = false;
     String message = StatusAssembler.heldElsewhereMessage(target, holder);
-    tracker.update(s -> s.reasonCode() == ReasonCode.PAUSED ? s.withLease(false) : s.waitingForLease(message));
+    tracker.update(s -> s.reasonCode() == ReasonCode.PAUSED || s.reasonCode() == ReasonCode.RESYNC_REQUIRED
+        ? s.withLease(false) : s.waitingForLease(message));
     return message;
   }
 
@@ -257,9 +268,29 @@ final class CycleOutcomes {
   CycleResult paused(Set<String> reasons, long t0, PushStep.Outcome pushed, PullStep.Outcome pulled) {
     longPollReady = false;
     String message = StatusAssembler.pausedMessage(reasons);
-    tracker.update(s -> s.withPauses(reasons).withPhase(Phase.DISABLED, ReasonCode.PAUSED, message));
-    return result(Outcome.PAUSED, Phase.DISABLED, ReasonCode.PAUSED, message, keeper.owner(), pulled.pages() == 0,
+    ReasonCode code = StatusAssembler.pausedCode(reasons);
+    tracker.update(s -> s.withPauses(reasons).withPhase(Phase.DISABLED, code, message));
+    return result(Outcome.PAUSED, Phase.DISABLED, code, message, keeper.owner(), pulled.pages() == 0,
         null, t0, pushed, pulled);
+  }
+
+  /**
+   * The server's log was reset and the applier cannot rebuild: the store paused the target with
+   * {@code resync_required}. Recorded with the detail in the error history; nothing else changed.
+   */
+  CycleResult resyncRequired(FencedWriter writer, String detail, Set<String> reasons, long t0,
+      PushStep.Outcome pushed, PullStep.Outcome pulled) {
+    long now = clock.millis();
+    String message = StatusAssembler.pausedMessage(reasons);
+    LOG.error("target {} needs a resync: {}; {}", target, detail, message);
+    try {
+      writer.recordCycle(new CycleRecord(Phase.DISABLED.wireName(), Outcome.PAUSED.wireName(), millisSince(t0), false,
+          0, null, ReasonCode.RESYNC_REQUIRED.wireName(), message, detail, null,
+          new ErrorEntry(now, ReasonCode.RESYNC_REQUIRED.wireName(), detail)));
+    } catch (RuntimeException persist) {
+      LOG.warn("cannot persist the resync state of target {}: {}", target, persist.toString());
+    }
+    return paused(reasons, t0, pushed, pulled);
   }
 
   CycleResult interrupted(Outcome outcome, long t0, PushStep.Outcome pushed, PullStep.Outcome pulled) {

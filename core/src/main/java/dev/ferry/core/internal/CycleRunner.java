@@ -9,6 +9,7 @@ import dev.ferry.core.internal.CycleOutcomes.Stage;
 import dev.ferry.store.FencedWriter;
 import dev.ferry.store.LeaseInfo;
 import dev.ferry.store.LeaseLostException;
+import dev.ferry.store.LogReset;
 import dev.ferry.store.StoreException;
 import dev.ferry.store.SyncStore;
 import dev.ferry.store.TargetState;
@@ -17,6 +18,8 @@ import dev.ferry.transport.wire.PullResponse;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One sync cycle, run synchronously on the calling thread (DESIGN section 4): skip when paused or
@@ -45,6 +48,8 @@ public final class CycleRunner {
     FAILED
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(CycleRunner.class);
+
   private final SyncStore store;
   private final SyncConfig config;
   private final LeaseKeeper keeper;
@@ -58,6 +63,8 @@ public final class CycleRunner {
   private final String target;
   private final Runnable checkpoint = this::checkpoint;
   private volatile long cursor;
+  /** The log id the cursor counts in, as last read; null when unknown. */
+  private volatile @Nullable String logId;
 
   public CycleRunner(SyncStore store, SyncConfig config, LeaseKeeper keeper, StatusTracker tracker, Backoff backoff,
       CallGuard calls, PushStep push, PullStep pull, Pauses pauses, Scheduler scheduler) {
@@ -80,6 +87,7 @@ public final class CycleRunner {
    */
   public void restore(TargetState state, Set<String> pauseReasons) {
     cursor = state.lastPulledSeq();
+    logId = state.logId();
     outcomes.restore(state, pauseReasons);
   }
 
@@ -145,22 +153,57 @@ public final class CycleRunner {
       tracker.update(s -> {
         LiveState held = s.withLease(true).withPauses(Set.of());
         ReasonCode c = s.reasonCode();
-        boolean stale = c == ReasonCode.LEASE_HELD_ELSEWHERE || c == ReasonCode.LEASE_LOST || c == ReasonCode.PAUSED;
+        boolean stale = c == ReasonCode.LEASE_HELD_ELSEWHERE || c == ReasonCode.LEASE_LOST || c == ReasonCode.PAUSED
+            || c == ReasonCode.RESYNC_REQUIRED;
         return stale ? held.withPhase(Phase.IDLE, null, null) : held;
       });
-      stage = Stage.PUSH;
-      push.run(writer, checkpoint, () -> tracker.update(s -> s.withPhaseOnly(Phase.PUSHING)), lastRead, pushed);
-      // Read after the push, off the latency path of a local write; only the lease holder moves the
-      // cursor, so it is the same as before the push.
-      TargetState state = store.targets().state(target);
-      cursor = Math.max(cursor, state.lastPulledSeq());
-      if (!pullSkipped) {
-        stage = Stage.PULL;
-        tracker.update(s -> s.withPhaseOnly(Phase.PULLING));
-        pull.run(writer, state.lastPulledSeq(), checkpoint, pulled);
-        cursor = Math.max(cursor, pulled.cursor());
+      String resetNote = null;
+      boolean epochRaised = false;
+      while (true) {
+        try {
+          stage = Stage.PUSH;
+          push.run(writer, checkpoint, () -> tracker.update(s -> s.withPhaseOnly(Phase.PUSHING)), lastRead, pushed);
+          // Read after the push, off the latency path of a local write; only the lease holder moves
+          // the cursor, so it is the same as before the push.
+          TargetState state = store.targets().state(target);
+          LogGuard guard = new LogGuard(state);
+          if (pushed.answered()) {
+            guard.check("push", pushed.logId(), pushed.lastLatestSeq());
+          }
+          cursor = resetNote == null ? Math.max(cursor, state.lastPulledSeq()) : state.lastPulledSeq();
+          if (!pullSkipped) {
+            stage = Stage.PULL;
+            tracker.update(s -> s.withPhaseOnly(Phase.PULLING));
+            pull.run(writer, state.lastPulledSeq(), checkpoint, pulled, guard);
+            cursor = Math.max(cursor, pulled.cursor());
+          }
+          guard.adoptIfNew(writer);
+          logId = store.targets().state(target).logId();
+          return outcomes.succeed(writer, state, t0, pushed, pulled, pullSkipped, resetNote);
+        } catch (LogResetDetected d) {
+          if (resetNote != null) {
+            // Reset twice in one cycle (two deployments behind one URL, say): fail and back off.
+            throw d;
+          }
+          LogReset reset = writer.resetToLog(d.logId(), d.latestSeq());
+          tracker.update(s -> s.withServerLatestReported(d.latestSeq()));
+          if (!reset.rebuilt()) {
+            return outcomes.resyncRequired(writer, d.getMessage(), pauses.refresh(), t0, pushed, pulled);
+          }
+          cursor = 0;
+          pulled.reset();
+          resetNote = "recovered from a reset of the server's log (" + d.getMessage() + "): " + reset.requeued()
+              + " acked local mutations pushed again, synced state rebuilt from the new log";
+          LOG.warn("target {}: {}", target, resetNote);
+        } catch (TransportException e) {
+          FencedWriter raised = epochRaised ? null : raisedPastServer(e);
+          if (raised == null) {
+            throw e;
+          }
+          writer = raised;
+          epochRaised = true;
+        }
       }
-      return outcomes.succeed(writer, state, t0, pushed, pulled, pullSkipped);
     } catch (CycleAbort a) {
       return switch (a.why()) {
         case STOPPED -> outcomes.interrupted(Outcome.STOPPED, t0, pushed, pulled);
@@ -189,13 +232,27 @@ public final class CycleRunner {
     }
   }
 
-  /** Applies one page of the loop's long-poll. */
+  /** Applies one page of the loop's long-poll, issued at the current cursor. */
   public LongPollApplied applyLongPoll(PullResponse page) {
+    return applyLongPoll(cursor, page);
+  }
+
+  /**
+   * Applies one page of the loop's long-poll issued at {@code since}. A page issued before the
+   * cursor went back (a log reset), or one that shows the log was reset, is not applied: a cycle
+   * pulls (and recovers) instead.
+   */
+  public LongPollApplied applyLongPoll(long since, PullResponse page) {
     long t0 = scheduler.nanoTime();
     PullStep.Outcome pulled = new PullStep.Outcome();
     try {
       if (calls.cancelled() || pauses.any()) {
         return LongPollApplied.DROPPED;
+      }
+      String known = logId;
+      if (since > cursor || page.latestSeq() < cursor
+          || (known != null && page.logId() != null && !known.equals(page.logId()))) {
+        return LongPollApplied.MORE;
       }
       if (page.mutations().isEmpty()) {
         tracker.update(s -> s.withServerLatest(page.latestSeq()));
@@ -244,6 +301,22 @@ public final class CycleRunner {
     if (!keeper.ensure().mine()) {
       throw CycleAbort.LEASE_LOST;
     }
+  }
+
+  /**
+   * For a {@code 409 stale_lease} that says which epoch the server has seen, while the file still
+   * names this manager: moves the lease epoch past it in one fenced statement and returns the new
+   * writer, so the cycle pushes again at once. Null otherwise (the usual handling follows).
+   */
+  private @Nullable FencedWriter raisedPastServer(TransportException e) {
+    if (e.kind() != TransportException.Kind.STALE_LEASE || e.seenEpoch().isEmpty()) {
+      return null;
+    }
+    Optional<LeaseInfo> current = store.leases().current(target);
+    if (current.isEmpty() || !current.get().isHeldBy(keeper.owner())) {
+      return null;
+    }
+    return keeper.raiseEpoch(e.seenEpoch().get());
   }
 
   private CycleResult staleLease(Stage stage, TransportException e, long t0, PushStep.Outcome pushed,

@@ -26,6 +26,10 @@ public record Failure(
     if (e instanceof TransportException t) {
       return ofTransport(t);
     }
+    if (e instanceof LogResetDetected r) {
+      return new Failure(ReasonCode.LOG_RESET, "the server's log changed again while recovering from a reset: "
+          + r.getMessage(), null, false, false);
+    }
     if (e instanceof ApplyFailedException a) {
       Throwable cause = a.getCause();
       return new Failure(ReasonCode.INTERNAL_ERROR, "the applier failed at server seq " + a.serverSeq() + ": "

@@ -176,6 +176,34 @@ public final class LeaseKeeper {
   }
 
   /**
+   * Moves the held lease's epoch past {@code seenEpoch}, the epoch the server has seen for this
+   * replica, in one fenced statement ({@code LeaseStore.raiseEpoch}): a restored file hundreds of
+   * epochs behind then pushes again at once instead of gaining one epoch per failed cycle.
+   *
+   * @return the writer of the raised fence; null when this manager does not hold the lease or its
+   *     epoch is already above {@code seenEpoch}
+   */
+  public @Nullable FencedWriter raiseEpoch(long seenEpoch) {
+    io.lock();
+    try {
+      View v = view;
+      if (closed || !v.mine || v.lease == null || seenEpoch == Long.MAX_VALUE) {
+        return null;
+      }
+      Optional<LeaseInfo> raised = store.leases().raiseEpoch(v.lease.fence(), seenEpoch);
+      if (raised.isEmpty()) {
+        return null;
+      }
+      view = new View(raised.get(), true, scheduler.nanoTime());
+      LOG.info("lease epoch of target {} moved from {} to {}, past the epoch {} the server has seen", target,
+          v.lease.epoch(), raised.get().epoch(), seenEpoch);
+    } finally {
+      io.unlock();
+    }
+    return writer();
+  }
+
+  /**
    * Changes the owner name (base name plus {@code #n}) after releasing the lease, so this manager's
    * next lease has a higher epoch than any it held.
    */

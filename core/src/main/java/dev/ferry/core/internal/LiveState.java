@@ -57,6 +57,12 @@ public record LiveState(
         lastSyncAtMillis, leaseHeldByMe, Math.max(serverLatestSeq, seq), pauseReasons);
   }
 
+  /** The server's latest seq exactly as reported, also when it went down (its log was reset). */
+  public LiveState withServerLatestReported(long seq) {
+    return new LiveState(phase, reasonCode, reasonMessage, lastError, consecutiveFailures, backoffUntilMillis,
+        lastSyncAtMillis, leaseHeldByMe, seq, pauseReasons);
+  }
+
   public LiveState withPauses(Set<String> reasons) {
     return new LiveState(phase, reasonCode, reasonMessage, lastError, consecutiveFailures, backoffUntilMillis,
         lastSyncAtMillis, leaseHeldByMe, serverLatestSeq, reasons);

@@ -44,6 +44,12 @@ public final class PullStep {
     public long serverLatestSeq() {
       return serverLatestSeq;
     }
+
+    /** Forgets the cursor and latest seq (the target was reset to a new log); the counts stay. */
+    void reset() {
+      cursor = 0;
+      serverLatestSeq = 0;
+    }
   }
 
   private final SyncTransport transport;
@@ -61,18 +67,23 @@ public final class PullStep {
    *
    * @param checkpoint runs before each page; throws to stop the step
    * @param outcome collects the counts, also when the step throws half-way
+   * @param guard checks each page's log before it is applied
+   * @throws LogResetDetected when a page comes from another log or one behind the cursor; nothing
+   *     of that page is applied
    */
-  public void run(FencedWriter writer, long cursor, Runnable checkpoint, Outcome outcome) {
+  void run(FencedWriter writer, long cursor, Runnable checkpoint, Outcome outcome, LogGuard guard) {
     outcome.cursor = cursor;
     while (true) {
       checkpoint.run();
       long since = outcome.cursor;
       PullResponse page = calls.call(() -> transport.pull(since, pageSize, Duration.ZERO));
+      guard.check("pull", page.logId(), page.latestSeq());
       outcome.serverLatestSeq = Math.max(outcome.serverLatestSeq, page.latestSeq());
       if (page.mutations().isEmpty()) {
         return;
       }
       apply(writer, page, outcome);
+      guard.advanced(outcome.cursor);
       if (!page.hasMore()) {
         return;
       }

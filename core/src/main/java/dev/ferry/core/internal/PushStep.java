@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,8 @@ public final class PushStep {
     int quarantined;
     int heldBack;
     long serverLatestSeq;
+    long lastLatestSeq = -1;
+    @Nullable String logId;
     final Map<String, String> heldBackProjects = new LinkedHashMap<>();
 
     public int pushed() {
@@ -76,6 +79,21 @@ public final class PushStep {
 
     public long serverLatestSeq() {
       return serverLatestSeq;
+    }
+
+    /** Whether any push was answered; then {@link #lastLatestSeq()} and {@link #logId()} are its. */
+    public boolean answered() {
+      return lastLatestSeq >= 0;
+    }
+
+    /** The {@code latest_seq} of the last answered push. */
+    public long lastLatestSeq() {
+      return lastLatestSeq;
+    }
+
+    /** The {@code log_id} of the last answered push, if it carried one. */
+    public @Nullable String logId() {
+      return logId;
     }
 
     /** Held-back projects with the server's code and message for the first refusal of each. */
@@ -207,6 +225,8 @@ public final class PushStep {
       return;
     }
     outcome.serverLatestSeq = Math.max(outcome.serverLatestSeq, response.latestSeq());
+    outcome.lastLatestSeq = response.latestSeq();
+    outcome.logId = response.logId();
     handle(writer, batch, response, outcome);
   }
 

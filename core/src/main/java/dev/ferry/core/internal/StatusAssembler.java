@@ -6,7 +6,9 @@ import dev.ferry.core.SyncStatus;
 import dev.ferry.store.LeaseInfo;
 import dev.ferry.store.StoreStatus;
 import dev.ferry.store.TargetState;
+import dev.ferry.store.TargetStore;
 import java.time.Instant;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /** Combines what the file says ({@link StoreStatus}) with a running manager's {@link LiveState}. */
@@ -26,7 +28,7 @@ public final class StatusAssembler {
     String message = s.reasonMessage();
     if (!file.pauseReasons().isEmpty()) {
       phase = Phase.DISABLED;
-      code = ReasonCode.PAUSED;
+      code = pausedCode(file.pauseReasons());
       message = pausedMessage(file.pauseReasons());
     } else if (phase == Phase.DISABLED || phase == Phase.PUSHING || phase == Phase.PULLING) {
       // Never persisted by the loop; kept only if an older writer did. Not running means idle.
@@ -55,7 +57,7 @@ public final class StatusAssembler {
     }
     if (!file.pauseReasons().isEmpty()) {
       phase = Phase.DISABLED;
-      code = ReasonCode.PAUSED;
+      code = pausedCode(file.pauseReasons());
       message = pausedMessage(file.pauseReasons());
     }
     Long lastSync = max(s.lastSyncAt(), live.lastSyncAtMillis());
@@ -70,8 +72,19 @@ public final class StatusAssembler {
   }
 
   /** The reason message shown while paused. */
-  public static String pausedMessage(Iterable<String> reasons) {
+  public static String pausedMessage(Set<String> reasons) {
+    if (reasons.contains(TargetStore.RESYNC_REQUIRED)) {
+      return "the server's log was replaced or went back and this target's applier cannot rebuild its synced state"
+          + " by itself; local writes are kept. Clear what the applier wrote from the server, then run"
+          + " `ferry resync` (FencedWriter.resync) to pull the new log from its start"
+          + (reasons.size() > 1 ? "; also paused by " + String.join(", ", reasons) : "");
+    }
     return "paused by " + String.join(", ", reasons);
+  }
+
+  /** The reason code shown while paused: {@code resync_required} wins over a plain pause. */
+  public static ReasonCode pausedCode(Set<String> reasons) {
+    return reasons.contains(TargetStore.RESYNC_REQUIRED) ? ReasonCode.RESYNC_REQUIRED : ReasonCode.PAUSED;
   }
 
   private static SyncStatus build(StoreStatus file, boolean live, Phase phase, @Nullable ReasonCode code,
@@ -96,7 +109,8 @@ public final class StatusAssembler {
         file.quarantinedCount(),
         file.nonEnrolledPending(),
         s.lastPulledSeq(),
-        Math.max(serverLatest, s.lastPulledSeq()),
+        // As the server reported it, also below the cursor: that is a log reset, never hidden.
+        serverLatest,
         file.lease(),
         mine,
         file.pauseReasons(),

@@ -35,7 +35,7 @@ public final class StatusTracker {
 
   /** Pause reasons are set: phase {@code disabled}, reason {@code paused}. */
   public void paused(Set<String> reasons) {
-    update(s -> s.withPauses(reasons).withPhase(Phase.DISABLED, ReasonCode.PAUSED,
+    update(s -> s.withPauses(reasons).withPhase(Phase.DISABLED, StatusAssembler.pausedCode(reasons),
         StatusAssembler.pausedMessage(reasons)));
   }
 

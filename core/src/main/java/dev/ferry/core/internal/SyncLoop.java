@@ -267,7 +267,7 @@ public final class SyncLoop {
       }
     }
     if (page != null) {
-      CycleRunner.LongPollApplied applied = runner.applyLongPoll(page);
+      CycleRunner.LongPollApplied applied = runner.applyLongPoll(lp.since(), page);
       if (applied == CycleRunner.LongPollApplied.MORE) {
         kick();
       } else if (applied == CycleRunner.LongPollApplied.FAILED) {

@@ -32,6 +32,15 @@ public final class DocumentSql {
           + " ON CONFLICT (project, entity, entity_key) DO UPDATE SET payload = excluded.payload,"
           + " deleted = excluded.deleted, updated_at = excluded.updated_at";
 
+  /** Documents no local write of the target keeps: they came from the server's log alone. */
+  public static final String FORGET_REMOTE =
+      "DELETE FROM ferry_documents WHERE NOT EXISTS (SELECT 1 FROM ferry_mutations m WHERE m.target = ?"
+          + " AND m.project = ferry_documents.project AND m.entity = ferry_documents.entity"
+          + " AND m.entity_key = ferry_documents.entity_key AND m.state IN ('pending', 'quarantined'))";
+
+  /** Forgets the server order of every document, for a log whose seqs start again. */
+  public static final String CLEAR_SERVER_SEQ = "UPDATE ferry_documents SET server_seq = NULL";
+
   static final String COLUMNS = "project, entity, entity_key, payload, deleted, server_seq, updated_at";
 
   public static final String GET =

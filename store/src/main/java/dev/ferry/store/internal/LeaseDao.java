@@ -47,6 +47,21 @@ public interface LeaseDao {
   int release(
       @Bind("target") String target, @Bind("owner") String owner, @Bind("epoch") long epoch, @Bind("now") long now);
 
+  /**
+   * Moves the epoch of a lease still held under this owner and epoch to {@code epochAbove + 1} in
+   * one statement, when that is higher; returns nothing otherwise (the fence is stale, or the epoch
+   * is already past).
+   */
+  @SqlQuery("UPDATE ferry_leases SET epoch = :epochAbove + 1"
+      + " WHERE target = :target AND owner = :owner AND epoch = :epoch AND expires_at > :now"
+      + " AND epoch <= :epochAbove RETURNING target, owner, epoch, expires_at")
+  Optional<Row> raiseEpoch(
+      @Bind("target") String target,
+      @Bind("owner") String owner,
+      @Bind("epoch") long epoch,
+      @Bind("epochAbove") long epochAbove,
+      @Bind("now") long now);
+
   /** The lease row of a target, if any process ever took it. */
   @SqlQuery("SELECT target, owner, epoch, expires_at FROM ferry_leases WHERE target = :target")
   Optional<Row> current(@Bind("target") String target);

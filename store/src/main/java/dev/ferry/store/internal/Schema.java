@@ -138,7 +138,10 @@ final class Schema {
           "UPDATE ferry_targets SET push_failures = consecutive_failures, push_backoff_until = backoff_until"
               + " WHERE phase <> 'pull_failed'",
           "UPDATE ferry_targets SET pull_failures = consecutive_failures, pull_backoff_until = backoff_until"
-              + " WHERE phase <> 'push_failed'"));
+              + " WHERE phase <> 'push_failed'",
+          // The identity of the server log the cursor counts in (see FencedWriter#resetToLog); NULL
+          // until the first answer that carries one.
+          "ALTER TABLE ferry_targets ADD COLUMN log_id TEXT"));
 
   private Schema() {}
 

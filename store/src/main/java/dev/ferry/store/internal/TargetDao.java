@@ -121,7 +121,9 @@ public interface TargetDao {
           EnrollmentMode.fromWireName(rs.getString("enrollment")),
           rs.getString("applier_id"),
           new BackoffState(rs.getInt("push_failures"), nullableLong(rs, "push_backoff_until")),
-          new BackoffState(rs.getInt("pull_failures"), nullableLong(rs, "pull_backoff_until")));
+          new BackoffState(rs.getInt("pull_failures"), nullableLong(rs, "pull_backoff_until")),
+
+          rs.getString("log_id"));
     }
 
     private static @Nullable Long nullableLong(ResultSet rs, String column) throws SQLException {

@@ -56,7 +56,8 @@ public final class ErrorClassifier {
       message.append("; Retry-After ").append(delay.toMillis()).append(" ms");
     }
     String code = body == null ? null : body.errorCode();
-    return new TransportException(kind, message.toString(), status, code, delay, null);
+    Long seenEpoch = body == null || kind != Kind.STALE_LEASE ? null : body.seenEpoch();
+    return new TransportException(kind, message.toString(), status, code, delay, seenEpoch, null);
   }
 
   /**
@@ -154,7 +155,10 @@ public final class ErrorClassifier {
    * dev.ferry.transport.wire.ErrorBody} record would refuse it whole.
    */
   private record ServerError(
-      @Nullable String errorClass, @Nullable String errorCode, String text) {
+      @Nullable String errorClass,
+      @Nullable String errorCode,
+      String text,
+      @Nullable Long seenEpoch) {
 
     static @Nullable ServerError parse(byte[] body) {
       if (body.length == 0) {
@@ -175,12 +179,22 @@ public final class ErrorClassifier {
       if (errorClass == null && errorCode == null && error == null) {
         return null;
       }
-      return new ServerError(errorClass, errorCode, error == null ? "" : error);
+      return new ServerError(
+          errorClass, errorCode, error == null ? "" : error, epoch(node.get("seen_epoch")));
     }
 
     String label() {
       String c = errorClass == null ? "?" : errorClass;
       return errorCode == null ? c : c + "/" + errorCode;
+    }
+
+    /** A non-negative JSON integer that fits a long, else null: a wrong epoch is no epoch. */
+    private static @Nullable Long epoch(@Nullable JsonNode value) {
+      if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
+        return null;
+      }
+      long epoch = value.longValue();
+      return epoch < 0 ? null : epoch;
     }
 
     private static @Nullable String text(JsonNode node, String field) {

@@ -8,8 +8,10 @@ import dev.ferry.transport.wire.PushMutation;
 import dev.ferry.transport.wire.PushRequest;
 import dev.ferry.transport.wire.PushResponse;
 import dev.ferry.transport.wire.PushResult;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,11 +24,43 @@ public final class ResponseValidator {
   private ResponseValidator() {}
 
   /**
-   * A push response must answer every sent {@code client_seq} exactly once and nothing else.
+   * A push response must answer every sent {@code client_seq} exactly once and nothing else, give
+   * every stored mutation a seq of its own, and report a {@code latest_seq} at least as high as
+   * each of them.
    *
    * @throws TransportException {@code PROTOCOL} naming the first offending {@code client_seq}
    */
   public static void checkPush(PushRequest request, PushResponse response) {
+    checkCoverage(request, response);
+    Map<Long, Long> bySeq = new HashMap<>(response.results().size() * 2);
+    for (PushResult result : response.results()) {
+      Long seq = result.seq();
+      if (!result.stored() || seq == null) {
+        continue;
+      }
+      Long other = bySeq.putIfAbsent(seq, result.clientSeq());
+      if (other != null) {
+        throw protocol(
+            "push response gives seq "
+                + seq
+                + " to client_seq "
+                + other
+                + " and to client_seq "
+                + result.clientSeq());
+      }
+      if (seq > response.latestSeq()) {
+        throw protocol(
+            "push response gives client_seq "
+                + result.clientSeq()
+                + " seq "
+                + seq
+                + ", above its latest_seq "
+                + response.latestSeq());
+      }
+    }
+  }
+
+  private static void checkCoverage(PushRequest request, PushResponse response) {
     List<PushMutation> sent = request.mutations();
     Set<Long> expected = new HashSet<>(sent.size() * 2);
     for (PushMutation m : sent) {
@@ -60,7 +94,9 @@ public final class ResponseValidator {
 
   /**
    * A pull page must hold at most {@code limit} mutations in strictly increasing seq, all above
-   * {@code since}, and may not claim more when it is empty.
+   * {@code since}, no higher than its {@code latest_seq}, and may not claim more when it is empty.
+   * A {@code latest_seq} below {@code since} is allowed: it is how a server whose log went back
+   * (restored, replaced) shows, and the caller decides what it means.
    *
    * @throws TransportException {@code PROTOCOL} naming the offending seq
    */
@@ -84,6 +120,13 @@ public final class ResponseValidator {
       }
       previous = m.seq();
       first = false;
+    }
+    if (!mutations.isEmpty() && response.latestSeq() < previous) {
+      throw protocol(
+          "pull response latest_seq "
+              + response.latestSeq()
+              + " is below its last seq "
+              + previous);
     }
   }
 

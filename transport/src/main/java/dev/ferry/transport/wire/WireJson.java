@@ -63,6 +63,9 @@ public final class WireJson {
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            // Integer fields (seqs, epochs) must be JSON integers: 6.9 read as 6 would move a
+            // cursor or ack a mutation on a number the server never meant.
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .addModule(new WireTimeModule())
             // A number or boolean where the protocol has a string is a wrong shape, not a name.
             .withCoercionConfig(
@@ -70,6 +73,13 @@ public final class WireJson {
                 c -> {
                   c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
                   c.setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+                  c.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+                })
+            .withCoercionConfig(
+                LogicalType.Integer,
+                c -> {
+                  c.setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+                  c.setCoercion(CoercionInputShape.String, CoercionAction.Fail);
                   c.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
                 })
             .build();

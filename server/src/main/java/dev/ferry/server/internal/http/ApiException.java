@@ -89,8 +89,10 @@ final class ApiException extends RuntimeException {
     return new ApiException(404, "unsupported", "unknown_path", "no endpoint at " + path, null);
   }
 
-  static ApiException staleLease(String message) {
-    return new ApiException(409, "stale_lease", "stale_lease", message, null);
+  /** A 409 {@code stale_lease} whose body says the highest epoch seen, as {@code seen_epoch}. */
+  static ApiException staleLease(String message, long seenEpoch) {
+    return new ApiException(409, "stale_lease", "stale_lease", message, null)
+        .with("seen_epoch", seenEpoch);
   }
 
   static ApiException tooLarge(String message) {

@@ -112,7 +112,7 @@ public final class HttpApi implements AutoCloseable {
                 "/v1/health",
                 new Router.Route("health", "GET", new HealthEndpoint(), false, true),
                 "/v1/whoami",
-                new Router.Route("whoami", "GET", new WhoAmIEndpoint(tokens), false, true)),
+                new Router.Route("whoami", "GET", new WhoAmIEndpoint(tokens, log), false, true)),
             workers,
             new BodyReader(limits.maxBodyBytes()),
             telemetry,

@@ -101,7 +101,8 @@ final class PushEndpoint implements Endpoint {
               + request.leaseEpoch()
               + " is older than epoch "
               + stale.seenEpoch()
-              + " already seen for this replica");
+              + " already seen for this replica",
+          stale.seenEpoch());
     }
     AppendResult.Appended appended = (AppendResult.Appended) outcome;
     List<AppendResult.Entry> entries = appended.entries();
@@ -109,7 +110,7 @@ final class PushEndpoint implements Endpoint {
       results[slots[k]] = result(entries.get(k));
     }
     answerStoredEarlier(principal, request, forbidden, results);
-    call.ok(new PushResponse(Arrays.asList(results), appended.latestSeq()));
+    call.ok(new PushResponse(Arrays.asList(results), appended.latestSeq(), appended.logId()));
   }
 
   /**

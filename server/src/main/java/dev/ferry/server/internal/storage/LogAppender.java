@@ -77,6 +77,7 @@ final class LogAppender {
     if (seen != null && seen > leaseEpoch) {
       return new AppendResult.StaleLease(seen);
     }
+    String logId = LogIdentity.ensure(h, tenant, acceptedAt.toEpochMilli());
     long latest = latestSeq(h, tenant);
     Map<Long, AppendResult.Entry> stored = DedupeLookup.find(h, tenant, replicaId, mutations);
     // Only a push that stores or deduplicates something proves a holder that writes; remembering
@@ -124,7 +125,7 @@ final class LogAppender {
     } catch (SQLException e) {
       throw new ConnectionException(e);
     }
-    return new AppendResult.Appended(entries, latest);
+    return new AppendResult.Appended(entries, latest, logId);
   }
 
   /** A new mutation (no earlier entry) or a retry of a stored one, as opposed to a conflict. */

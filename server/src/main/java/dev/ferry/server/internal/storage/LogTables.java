@@ -27,6 +27,10 @@ final class LogTables {
           "CREATE TABLE IF NOT EXISTS ferry_replica_owners ("
               + "tenant TEXT NOT NULL, replica_id TEXT NOT NULL, principal TEXT NOT NULL, "
               + "bound_at BIGINT NOT NULL, PRIMARY KEY (tenant, replica_id))",
+          // The identity of each tenant's log (LogIdentity); created on first use, so a log of an
+          // older server gets one the first time it is touched after the upgrade.
+          "CREATE TABLE IF NOT EXISTS ferry_log_ids ("
+              + "tenant TEXT PRIMARY KEY, log_id TEXT NOT NULL, created_at BIGINT NOT NULL)",
           "INSERT INTO ferry_meta (key, value) VALUES ('schema_version', '1') "
               + "ON CONFLICT (key) DO NOTHING");
 

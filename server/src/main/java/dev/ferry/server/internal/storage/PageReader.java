@@ -49,6 +49,10 @@ final class PageReader {
 
   private PageReader() {}
 
+  /**
+   * Reads the page. Its {@code log_id} is null when the tenant's log has none yet: the caller makes
+   * one with a handle that may write ({@link #withLogId}).
+   */
   static PullResponse read(
       Handle h, String tenant, ProjectSet readable, long since, int limit, long maxBytes) {
     List<PulledMutation> page = List.of();
@@ -76,7 +80,12 @@ final class PageReader {
       // Cannot happen while rows are never deleted; never claim more with an empty page.
       hasMore = false;
     }
-    return new PullResponse(page, hasMore, latest);
+    return new PullResponse(page, hasMore, latest, LogIdentity.find(h, tenant).orElse(null));
+  }
+
+  /** {@code page} with {@code logId}. */
+  static PullResponse withLogId(PullResponse page, String logId) {
+    return new PullResponse(page.mutations(), page.hasMore(), page.latestSeq(), logId);
   }
 
   /** A row's seq and its size as counted against the budget. */

@@ -171,10 +171,22 @@ public final class PostgresMutationLog implements MutationLog {
   @Override
   public PullResponse read(
       String tenant, ProjectSet readable, long since, int limit, long maxBytes) {
+    PullResponse page;
     try {
-      return pool.with(h -> PageReader.read(h, tenant, readable, since, limit, maxBytes));
+      page = pool.with(h -> PageReader.read(h, tenant, readable, since, limit, maxBytes));
     } catch (JdbiException e) {
       throw new StorageException("read from the PostgreSQL log failed", e);
+    }
+    return page.logId() != null ? page : PageReader.withLogId(page, logId(tenant));
+  }
+
+  /** The tenant's log id; the first call for a tenant makes it. */
+  @Override
+  public String logId(String tenant) {
+    try {
+      return pool.with(h -> LogIdentity.ensure(h, tenant, System.currentTimeMillis()));
+    } catch (JdbiException e) {
+      throw new StorageException("reading the log id from the PostgreSQL log failed", e);
     }
   }
 

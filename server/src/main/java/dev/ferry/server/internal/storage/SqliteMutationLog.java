@@ -191,10 +191,38 @@ public final class SqliteMutationLog implements MutationLog {
   public PullResponse read(
       String tenant, ProjectSet readable, long since, int limit, long maxBytes) {
     checkOpen();
+    PullResponse page;
     try {
-      return readers.with(h -> PageReader.read(h, tenant, readable, since, limit, maxBytes));
+      page = readers.with(h -> PageReader.read(h, tenant, readable, since, limit, maxBytes));
     } catch (JdbiException e) {
       throw new StorageException("read from the SQLite log failed", e);
+    }
+    return page.logId() != null ? page : PageReader.withLogId(page, logId(tenant));
+  }
+
+  /** The tenant's log id; the first call for a tenant makes it, through the writer. */
+  @Override
+  public String logId(String tenant) {
+    checkOpen();
+    try {
+      java.util.Optional<String> known = readers.with(h -> LogIdentity.find(h, tenant));
+      if (known.isPresent()) {
+        return known.get();
+      }
+    } catch (JdbiException e) {
+      throw new StorageException("read from the SQLite log failed", e);
+    }
+    writeLock.lock();
+    try {
+      checkOpen();
+      String id =
+          inImmediate(writer, h -> LogIdentity.ensure(h, tenant, System.currentTimeMillis()));
+      walDirty.set(true);
+      return id;
+    } catch (JdbiException e) {
+      throw new StorageException("making the log id in the SQLite log failed", e);
+    } finally {
+      writeLock.unlock();
     }
   }
 
