@@ -9,6 +9,7 @@ import dev.ferry.transport.wire.PushMutation;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The log as the endpoints see it: every append timed, and the mutations it newly stored counted,
@@ -61,6 +62,11 @@ final class MeteredLog implements MutationLog {
   public Map<Long, AppendResult.Entry> findStored(
       String tenant, String principal, String replicaId, List<PushMutation> mutations) {
     return log.findStored(tenant, principal, replicaId, mutations);
+  }
+
+  @Override
+  public @Nullable String logId(String tenant) {
+    return log.logId(tenant);
   }
 
   @Override
