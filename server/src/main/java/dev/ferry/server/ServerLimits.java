@@ -31,6 +31,7 @@ public final class ServerLimits {
   private final long minResponseDataRate;
   private final int maxConnections;
   private final Duration stopTimeout;
+  private final Duration headerTimeout;
 
   private ServerLimits(Builder b) {
     this.maxBodyBytes = b.maxBodyBytes;
@@ -49,6 +50,7 @@ public final class ServerLimits {
     this.minResponseDataRate = b.minResponseDataRate;
     this.maxConnections = b.maxConnections;
     this.stopTimeout = b.stopTimeout;
+    this.headerTimeout = b.headerTimeout;
   }
 
   /**
@@ -142,6 +144,14 @@ public final class ServerLimits {
     return maxConnections;
   }
 
+  /**
+   * Longest a request's headers may take to arrive, from their first byte; a connection still
+   * mid-headers after this is closed (checked about once a second).
+   */
+  public Duration headerTimeout() {
+    return headerTimeout;
+  }
+
   /** How long {@code FerryServer.close()} lets requests in flight finish before closing them. */
   public Duration stopTimeout() {
     return stopTimeout;
@@ -214,6 +224,8 @@ public final class ServerLimits {
         + maxConnections
         + ", stopTimeout="
         + stopTimeout
+        + ", headerTimeout="
+        + headerTimeout
         + "]";
   }
 
@@ -231,6 +243,7 @@ public final class ServerLimits {
     private long minResponseDataRate = 1024;
     private int maxConnections = 10_000;
     private Duration stopTimeout = Duration.ofSeconds(5);
+    private Duration headerTimeout = Duration.ofSeconds(10);
     private int workerThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     private int queueCapacity = 1_024;
     private int gzipResponseThreshold = 8 * 1024;
@@ -255,6 +268,7 @@ public final class ServerLimits {
       minResponseDataRate = l.minResponseDataRate;
       maxConnections = l.maxConnections;
       stopTimeout = l.stopTimeout;
+      headerTimeout = l.headerTimeout;
     }
 
     /**
@@ -410,6 +424,22 @@ public final class ServerLimits {
         throw new IllegalArgumentException("max connections must be positive, was " + count);
       }
       this.maxConnections = count;
+      return this;
+    }
+
+    /**
+     * Sets the longest a request's headers may take to arrive. Default 10 s.
+     *
+     * @throws IllegalArgumentException unless between 100 ms and 1 hour
+     */
+    public Builder headerTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "headerTimeout");
+      if (timeout.compareTo(Duration.ofMillis(100)) < 0
+          || timeout.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException(
+            "header timeout must be between 100 ms and 1 hour, was " + timeout);
+      }
+      this.headerTimeout = timeout;
       return this;
     }
 

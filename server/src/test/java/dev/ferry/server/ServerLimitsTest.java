@@ -20,6 +20,13 @@ class ServerLimitsTest {
     assertEquals(Duration.ofSeconds(30), d.maxWait());
     assertEquals(4 * 1024 * 1024, d.maxPageBytes());
     assertTrue(d.workerThreads() >= 4);
+    assertEquals(5_000, d.maxWaiters());
+    assertEquals(1_000, d.maxWaitersPerTenant());
+    assertEquals(Duration.ofSeconds(30), d.idleTimeout());
+    assertEquals(1024, d.minRequestDataRate());
+    assertEquals(1024, d.minResponseDataRate());
+    assertEquals(10_000, d.maxConnections());
+    assertEquals(Duration.ofSeconds(5), d.stopTimeout());
   }
 
   @Test
@@ -36,6 +43,12 @@ class ServerLimitsTest {
             .queueCapacity(3)
             .gzipResponseThreshold(0)
             .maxPageBytes(4096)
+            .maxWaitersPerTenant(4)
+            .idleTimeout(Duration.ofSeconds(2))
+            .minRequestDataRate(0)
+            .minResponseDataRate(10)
+            .maxConnections(3)
+            .stopTimeout(Duration.ZERO)
             .build();
 
     assertEquals(custom.toString(), custom.toBuilder().build().toString());
@@ -64,6 +77,19 @@ class ServerLimitsTest {
     assertThrows(
         IllegalArgumentException.class, () -> ServerLimits.builder().gzipResponseThreshold(-1));
     assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().maxPageBytes(1023));
+    assertThrows(
+        IllegalArgumentException.class, () -> ServerLimits.builder().maxWaitersPerTenant(-1));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ServerLimits.builder().idleTimeout(Duration.ofMillis(99)));
+    assertThrows(
+        IllegalArgumentException.class, () -> ServerLimits.builder().minRequestDataRate(-1));
+    assertThrows(
+        IllegalArgumentException.class, () -> ServerLimits.builder().minResponseDataRate(-1));
+    assertThrows(IllegalArgumentException.class, () -> ServerLimits.builder().maxConnections(0));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ServerLimits.builder().stopTimeout(Duration.ofSeconds(-1)));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.ferry.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.server.TestClient.Reply;
@@ -55,6 +56,31 @@ class SlowClientsTest {
   void stop() {
     dribbler.shutdownNow();
     server.stop(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void headersStillIncompleteAfterTheHeaderTimeout_connectionClosed_othersKeepTheirs()
+      throws Exception {
+    server.stop(Duration.ofSeconds(1));
+    server =
+        FerryServer.builder()
+            .storage(MutationLog.sqlite(dir.resolve("h.db")))
+            .port(0)
+            .grant(TokenGrant.allProjects(OTHER, "other"))
+            .limits(ServerLimits.builder().headerTimeout(Duration.ofMillis(500)).build())
+            .build()
+            .start();
+    try (RawHttp slow = RawHttp.connect(server.baseUri());
+        RawHttp idle = RawHttp.connect(server.baseUri())) {
+      slow.send("GET /v1/health HTTP/1.1\r\nHost: x\r\n");
+      dribbler.scheduleAtFixedRate(() -> quietly(() -> slow.send("X-Slow: y\r\n")), 100, 100,
+          TimeUnit.MILLISECONDS);
+      idle.send("GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertEquals(200, idle.read().status());
+
+      assertTrue(slow.closedByServer(10_000), "closed while still sending headers");
+      assertFalse(idle.closedByServer(1_000), "a kept-alive idle connection stays open");
+    }
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.ferry.server.internal.http;
 
+import dev.ferry.server.internal.LoggedFailure;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -12,6 +13,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a request body into memory without holding a thread while bytes are on their way: it takes
@@ -88,6 +90,19 @@ final class BodyReader {
 
     @Override
     public void run() {
+      try {
+        collect();
+      } catch (ApiException e) {
+        call.error(e);
+      } catch (RuntimeException e) {
+        // Jetty calls this back with nobody above to answer the request; never leave it hanging.
+        LoggerFactory.getLogger(BodyReader.class)
+            .error("reading a request body failed: {}", LoggedFailure.describe(e));
+        call.error(ApiException.internal());
+      }
+    }
+
+    private void collect() {
       Request request = call.request();
       while (true) {
         Content.Chunk chunk = request.read();

@@ -13,6 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.jspecify.annotations.Nullable;
@@ -36,6 +37,7 @@ public final class HttpApi implements AutoCloseable {
   private final ThreadPoolExecutor pollExecutor;
   private final ThreadPoolExecutor workers;
   private final ServerMetrics metrics;
+  private final HeaderDeadline headerDeadline;
 
   /**
    * @param insecureTenant when not null, requests without a known token act in this tenant with
@@ -54,6 +56,8 @@ public final class HttpApi implements AutoCloseable {
     MutationLog log = new MeteredLog(storage, metrics);
     scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("ferry-poll-timer"));
     scheduler.setRemoveOnCancelPolicy(true);
+    headerDeadline = new HeaderDeadline(limits.headerTimeout(), metrics);
+    headerDeadline.start(scheduler);
     // Unbounded queue, yet bounded in practice: each parked pull queues at most one re-read and
     // one expiry, and parked pulls are capped.
     pollExecutor =
@@ -127,6 +131,11 @@ public final class HttpApi implements AutoCloseable {
   /** The handler for what Jetty refuses itself: answers with the documented error body. */
   public Request.Handler errorHandler() {
     return errors;
+  }
+
+  /** Closes connections whose headers take too long; add it to the API connector. */
+  public Connection.Listener headerDeadline() {
+    return headerDeadline;
   }
 
   public ServerMetrics metrics() {

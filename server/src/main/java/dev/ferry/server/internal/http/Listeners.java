@@ -64,6 +64,7 @@ public final class Listeners {
             metrics.connectionClosed();
           }
         });
+    connector.addEventListener(api.headerDeadline());
     server.addConnector(connector);
     server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
     server.setHandler(
