@@ -5,6 +5,8 @@ import dev.ferry.core.CycleResult.Outcome;
 import dev.ferry.core.Phase;
 import dev.ferry.core.ReasonCode;
 import dev.ferry.core.SyncConfig;
+import dev.ferry.core.internal.BackoffLanes.Side;
+import dev.ferry.store.BackoffState;
 import dev.ferry.store.CycleRecord;
 import dev.ferry.store.EnrollmentMode;
 import dev.ferry.store.ErrorEntry;
@@ -65,11 +67,10 @@ final class CycleOutcomes {
    * pulling} at the end of every cycle that did something, so that every such cycle wrote the row.
    */
   private @Nullable String recordedSuccess;
-  private volatile boolean backoffActive;
-  private volatile long backoffUntilNanos;
+  private final BackoffLanes lanes = new BackoffLanes();
+  /** The phase of the last failure, shown while that side still backs off after the other succeeded. */
+  private volatile Phase failedPhase = Phase.BACKOFF;
   private volatile boolean longPollReady;
-  private volatile boolean retryAfterActive;
-  private volatile long retryAfterUntilNanos;
 
   CycleOutcomes(SyncStore store, SyncConfig config, LeaseKeeper keeper, StatusTracker tracker, Backoff backoff,
       Scheduler scheduler) {
@@ -86,14 +87,16 @@ final class CycleOutcomes {
   /** Takes over a persisted backoff (see {@link CycleRunner#restore}). */
   void restore(TargetState state, Set<String> pauseReasons) {
     long now = clock.millis();
+    long nowNanos = scheduler.nanoTime();
+    lanes.take(Side.PUSH, state.push(), now, nowNanos, false);
+    lanes.take(Side.PULL, state.pull(), now, nowNanos, false);
     Long until = state.backoffUntil();
     boolean backingOff = until != null && until > now && state.consecutiveFailures() > 0;
-    if (backingOff) {
-      backoffUntilNanos = scheduler.nanoTime() + Duration.ofMillis(until - now).toNanos();
-      backoffActive = true;
-    }
     Phase persisted = Phase.fromWireName(state.phase()).orElse(Phase.IDLE);
     Phase phase = backingOff ? persisted : Phase.IDLE;
+    if (backingOff) {
+      failedPhase = persisted;
+    }
     ReasonCode code = backingOff && state.reasonCode() != null
         ? ReasonCode.fromWireName(state.reasonCode()).orElse(null) : null;
     String message = code == null ? null : state.reasonMessage();
@@ -101,20 +104,9 @@ final class CycleOutcomes {
         backingOff ? until : null, state.lastSyncAt(), false, state.serverLatestSeq(), pauseReasons));
   }
 
-  boolean inBackoff(long nowNanos) {
-    return backoffActive && nowNanos - backoffUntilNanos < 0;
-  }
-
-  long backoffUntilNanos() {
-    return backoffUntilNanos;
-  }
-
-  /**
-   * Whether the server's {@code Retry-After} of the last failure has not passed at {@code nowNanos}:
-   * even an explicit cycle waits for it, since the server asked explicitly.
-   */
-  boolean serverAsksToWait(long nowNanos) {
-    return retryAfterActive && nowNanos - retryAfterUntilNanos < 0;
+  /** Push's and pull's own failure counts and backoffs. */
+  BackoffLanes lanes() {
+    return lanes;
   }
 
   boolean longPollReady() {
@@ -122,14 +114,27 @@ final class CycleOutcomes {
   }
 
   /**
-   * A successful cycle.
+   * The cycle ran what it could without failing: each side that ran is healthy again. While the
+   * other side still fails (it sat out its backoff), the phase, reason and backoff stay its own.
    *
+   * @param pushRan whether the push side ran (it was not backing off)
    * @param resetNote what the cycle did to recover from a reset of the server's log, if it did:
    *     then the reason is {@code log_reset} with that text, also kept in the error history
    */
   CycleResult succeed(FencedWriter writer, TargetState state, long t0, PushStep.Outcome pushed,
-      PullStep.Outcome pulled, boolean pullSkipped, @Nullable String resetNote) {
+      PullStep.Outcome pulled, boolean pullSkipped, boolean pushRan, @Nullable String resetNote) {
+    if (pushRan) {
+      lanes.succeeded(Side.PUSH);
+    }
+    if (!pullSkipped) {
+      lanes.succeeded(Side.PULL);
+    }
+    longPollReady = lanes.failures(Side.PULL) == 0;
     long now = clock.millis();
+    Side stillFailing = lanes.failing();
+    if (stillFailing != null) {
+      return stillFailing(writer, stillFailing, now, t0, pushed, pulled, pullSkipped);
+    }
     ReasonCode code = null;
     String message = null;
     if (resetNote != null) {
@@ -157,13 +162,11 @@ final class CycleOutcomes {
     if (!unchanged || nowNanos - lastSuccessRecordedNanos >= SUCCESS_RECORD_INTERVAL_NANOS) {
       ErrorEntry reset = resetNote == null ? null : new ErrorEntry(now, ReasonCode.LOG_RESET.wireName(), resetNote);
       writer.recordCycle(new CycleRecord(Phase.HEALTHY.wireName(), Outcome.SUCCESS.wireName(), durationMs, false, 0,
-          null, code == null ? null : code.wireName(), message, before.lastError(), now, reset));
+          null, code == null ? null : code.wireName(), message, before.lastError(), now, reset, BackoffState.NONE,
+          BackoffState.NONE));
       lastSuccessRecordedNanos = nowNanos;
       recordedSuccess = success;
     }
-    backoffActive = false;
-    retryAfterActive = false;
-    longPollReady = true;
     long latest = Math.max(pushed.serverLatestSeq(), pulled.serverLatestSeq());
     tracker.update(s -> s.withSuccess(now).withPhase(Phase.HEALTHY, finalCode, finalMessage).withServerLatest(latest)
         .withLease(true));
@@ -171,9 +174,16 @@ final class CycleOutcomes {
         pulled);
   }
 
+  /**
+   * Counts a failure of the side that failed ({@code PUSH}, {@code PULL}; both for {@code PREPARE},
+   * where neither could run), which backs off on its own; the other side keeps its pace.
+   */
   CycleResult fail(Stage stage, Throwable e, long t0, PushStep.Outcome pushed, PullStep.Outcome pulled) {
     Failure f = Failure.of(e);
-    int failures = saturatingIncrement(tracker.live().consecutiveFailures());
+    boolean pushSide = stage != Stage.PULL;
+    boolean pullSide = stage != Stage.PUSH;
+    int failures = saturatingIncrement(pushSide && pullSide ? lanes.failures()
+        : lanes.failures(pushSide ? Side.PUSH : Side.PULL));
     boolean ceiling = failures >= config.maxConsecutiveFailures();
     Duration delay = backoff.delay(failures, f.retryAfter(), f.atMaximum() || ceiling);
     Phase phase = f.unexpected() || ceiling ? Phase.BACKOFF : stage == Stage.PULL ? Phase.PULL_FAILED
@@ -181,28 +191,30 @@ final class CycleOutcomes {
     long now = clock.millis();
     long until = now + delay.toMillis();
     long nowNanos = scheduler.nanoTime();
-    backoffUntilNanos = nowNanos + delay.toNanos();
-    backoffActive = true;
     Duration retryAfter = f.retryAfter();
-    if (retryAfter != null) {
-      retryAfterUntilNanos = nowNanos + retryAfter.toNanos();
+    if (pushSide) {
+      lanes.failed(Side.PUSH, failures, delay, retryAfter, nowNanos, now);
     }
-    retryAfterActive = retryAfter != null;
-    longPollReady = false;
+    if (pullSide) {
+      lanes.failed(Side.PULL, failures, delay, retryAfter, nowNanos, now);
+      longPollReady = false;
+    }
+    int shown = lanes.failures();
+    failedPhase = phase;
     String message = f.message();
     FencedWriter writer = keeper.view().mine() ? keeper.writer() : null;
     recordedSuccess = null;
     if (writer != null) {
       try {
         writer.recordCycle(new CycleRecord(phase.wireName(), Outcome.FAILED.wireName(), millisSince(t0), true,
-            failures, until, f.code().wireName(), message, message, null, new ErrorEntry(now, f.code().wireName(),
-            message)));
+            shown, until, f.code().wireName(), message, message, null, new ErrorEntry(now, f.code().wireName(),
+            message), lanes.state(Side.PUSH), lanes.state(Side.PULL)));
       } catch (RuntimeException persist) {
         LOG.warn("cannot persist the failure of a sync cycle of target {}: {}", target, persist.toString());
       }
     }
     long latest = Math.max(pushed.serverLatestSeq(), pulled.serverLatestSeq());
-    tracker.update(s -> s.withFailures(failures, until, message).withPhase(phase, f.code(), message)
+    tracker.update(s -> s.withFailures(shown, until, message).withPhase(phase, f.code(), message)
         .withServerLatest(latest));
     if (f.unexpected()) {
       LOG.error("sync cycle of target {} failed unexpectedly ({} in a row), retry in {}", target, failures, delay, e);
@@ -238,8 +250,7 @@ final class CycleOutcomes {
    */
   String waitForLease(@Nullable String holder) {
     longPollReady = false;
-    backoffActive = false;
-    retryAfterActive = false;
+    lanes.standDown();
     String message = StatusAssembler.heldElsewhereMessage(target, holder);
     tracker.update(s -> s.reasonCode() == ReasonCode.PAUSED || s.reasonCode() == ReasonCode.RESYNC_REQUIRED
         ? s.withLease(false) : s.waitingForLease(message));
@@ -253,15 +264,11 @@ final class CycleOutcomes {
   void adopt(TargetState state) {
     recordedSuccess = null;
     long now = clock.millis();
+    long nowNanos = scheduler.nanoTime();
+    lanes.take(Side.PUSH, state.push(), now, nowNanos, true);
+    lanes.take(Side.PULL, state.pull(), now, nowNanos, true);
     Long until = state.backoffUntil();
     boolean backingOff = until != null && until > now && state.consecutiveFailures() > 0;
-    if (backingOff) {
-      long untilNanos = scheduler.nanoTime() + Duration.ofMillis(until - now).toNanos();
-      if (!backoffActive || untilNanos - backoffUntilNanos > 0) {
-        backoffUntilNanos = untilNanos;
-        backoffActive = true;
-      }
-    }
     tracker.update(s -> s.withFailures(state.consecutiveFailures(), backingOff ? until : null, state.lastError()));
   }
 
@@ -299,6 +306,25 @@ final class CycleOutcomes {
         ? Instant.ofEpochMilli(s.backoffUntilMillis()) : null;
     return result(outcome, s.phase(), s.reasonCode(), s.reasonMessage(), keeper.owner(), pulled.pages() == 0, until,
         t0, pushed, pulled);
+  }
+
+  /** A success of one side while the other still backs off: the status keeps showing the failing side. */
+  private CycleResult stillFailing(FencedWriter writer, Side side, long now, long t0, PushStep.Outcome pushed,
+      PullStep.Outcome pulled, boolean pullSkipped) {
+    recordedSuccess = null;
+    LiveState before = tracker.live();
+    Long until = lanes.state(side).backoffUntil();
+    int failures = lanes.failures();
+    writer.recordCycle(new CycleRecord(failedPhase.wireName(), Outcome.SUCCESS.wireName(), millisSince(t0), false,
+        failures, until, before.reasonCode() == null ? null : before.reasonCode().wireName(), before.reasonMessage(),
+        before.lastError(), now, null, lanes.state(Side.PUSH), lanes.state(Side.PULL)));
+    long latest = Math.max(pushed.serverLatestSeq(), pulled.serverLatestSeq());
+    Phase phase = failedPhase;
+    tracker.update(s -> s.withSuccess(now).withFailures(failures, until, s.lastError())
+        .withPhase(phase, s.reasonCode(), s.reasonMessage()).withServerLatest(latest).withLease(true));
+    LiveState after = tracker.live();
+    return result(Outcome.SUCCESS, after.phase(), after.reasonCode(), after.reasonMessage(), keeper.owner(),
+        pullSkipped, until == null ? null : Instant.ofEpochMilli(until), t0, pushed, pulled);
   }
 
   CycleResult result(Outcome outcome, Phase phase, @Nullable ReasonCode code, @Nullable String message,

@@ -91,14 +91,34 @@ public final class CycleRunner {
     outcomes.restore(state, pauseReasons);
   }
 
-  /** Whether a retry must wait: a failure's backoff has not ended at {@code nowNanos}. */
-  public boolean inBackoff(long nowNanos) {
-    return outcomes.inBackoff(nowNanos);
+  /** Whether local writes must wait: the push side's backoff has not ended at {@code nowNanos}. */
+  public boolean pushBackingOff(long nowNanos) {
+    return outcomes.lanes().backingOff(BackoffLanes.Side.PUSH, nowNanos);
   }
 
-  /** The scheduler time the current backoff ends. */
-  public long backoffUntilNanos() {
-    return outcomes.backoffUntilNanos();
+  /** Whether pulls (and the long-poll) must wait: the pull side's backoff has not ended at {@code nowNanos}. */
+  public boolean pullBackingOff(long nowNanos) {
+    return config.pull() && outcomes.lanes().backingOff(BackoffLanes.Side.PULL, nowNanos);
+  }
+
+  /** Whether this manager pulls at all ({@code SyncConfig.pull}). */
+  public boolean pulls() {
+    return config.pull();
+  }
+
+  /** Whether nothing may run: every side this manager has waits out a backoff at {@code nowNanos}. */
+  public boolean inBackoff(long nowNanos) {
+    return pushBackingOff(nowNanos) && (!config.pull() || pullBackingOff(nowNanos));
+  }
+
+  /** The scheduler time the push side's backoff ends; meaningful while {@link #pushBackingOff}. */
+  public long pushBackoffUntilNanos() {
+    return outcomes.lanes().untilNanos(BackoffLanes.Side.PUSH);
+  }
+
+  /** The scheduler time the pull side's backoff ends; meaningful while {@link #pullBackingOff}. */
+  public long pullBackoffUntilNanos() {
+    return outcomes.lanes().untilNanos(BackoffLanes.Side.PULL);
   }
 
   /** The cursor as last read or advanced by this manager. */
@@ -112,7 +132,7 @@ public final class CycleRunner {
   }
 
   /**
-   * Runs one cycle.
+   * Runs one cycle: the push and the pull, each unless its own side is backing off.
    *
    * @param force run even while backing off (an explicit {@code syncNow}), unless the server's {@code
    *     Retry-After} has not passed
@@ -133,7 +153,7 @@ public final class CycleRunner {
       if (!reasons.isEmpty()) {
         return outcomes.paused(reasons, t0, pushed, pulled);
       }
-      if (inBackoff(t0) && (!force || outcomes.serverAsksToWait(t0))) {
+      if (held(BackoffLanes.Side.PUSH, t0, force) && (pullSkipped || held(BackoffLanes.Side.PULL, t0, force))) {
         return outcomes.interrupted(Outcome.BACKING_OFF, t0, pushed, pulled);
       }
       LeaseKeeper.View lease = keeper.ensure();
@@ -146,10 +166,12 @@ public final class CycleRunner {
       }
       if (!tracker.live().leaseHeldByMe()) {
         outcomes.adopt(store.targets().state(target));
-        if (inBackoff(t0) && (!force || outcomes.serverAsksToWait(t0))) {
+        if (held(BackoffLanes.Side.PUSH, t0, force) && (pullSkipped || held(BackoffLanes.Side.PULL, t0, force))) {
           return outcomes.interrupted(Outcome.BACKING_OFF, t0, pushed, pulled);
         }
       }
+      boolean pushHeld = held(BackoffLanes.Side.PUSH, t0, force);
+      pullSkipped = pullSkipped || held(BackoffLanes.Side.PULL, t0, force);
       tracker.update(s -> {
         LiveState held = s.withLease(true).withPauses(Set.of());
         ReasonCode c = s.reasonCode();
@@ -162,7 +184,12 @@ public final class CycleRunner {
       while (true) {
         try {
           stage = Stage.PUSH;
-          push.run(writer, checkpoint, () -> tracker.update(s -> s.withPhaseOnly(Phase.PUSHING)), lastRead, pushed);
+          if (pushHeld) {
+            // The push side waits out its backoff; its pending writes go when it ends.
+            lastRead.run();
+          } else {
+            push.run(writer, checkpoint, () -> tracker.update(s -> s.withPhaseOnly(Phase.PUSHING)), lastRead, pushed);
+          }
           // Read after the push, off the latency path of a local write; only the lease holder moves
           // the cursor, so it is the same as before the push.
           TargetState state = store.targets().state(target);
@@ -179,7 +206,7 @@ public final class CycleRunner {
           }
           guard.adoptIfNew(writer);
           logId = store.targets().state(target).logId();
-          return outcomes.succeed(writer, state, t0, pushed, pulled, pullSkipped, resetNote);
+          return outcomes.succeed(writer, state, t0, pushed, pulled, pullSkipped, !pushHeld, resetNote);
         } catch (LogResetDetected d) {
           if (resetNote != null) {
             // Reset twice in one cycle (two deployments behind one URL, say): fail and back off.
@@ -230,6 +257,10 @@ public final class CycleRunner {
       Crashes.rethrowIfFatal(e);
       return outcomes.fail(stage, e, t0, pushed, pulled);
     }
+  }
+
+  private boolean held(BackoffLanes.Side side, long nowNanos, boolean force) {
+    return outcomes.lanes().held(side, nowNanos, force);
   }
 
   /** Applies one page of the loop's long-poll, issued at the current cursor. */

@@ -69,7 +69,10 @@ public final class SyncLoop {
   private final Runnable lastRead;
   private volatile boolean stopping;
   private volatile boolean retryDue;
-  private boolean deferred;
+  /** A push is owed once the push side's backoff ends (a failure's retry, or writes that came meanwhile). */
+  private boolean deferredPush;
+  /** A pull is owed once the pull side's backoff ends. */
+  private boolean deferredPull;
   private long nextPollAt;
 
   /**
@@ -172,8 +175,9 @@ public final class SyncLoop {
       armLongPoll();
     }
     if (retryDue) {
+      // Only pulls fail outside a cycle (the long-poll, its page): the pull side's retry.
       retryDue = false;
-      deferred = true;
+      deferredPull = true;
     }
     long now = scheduler.nanoTime();
     List<CompletableFuture<CycleResult>> forced = new ArrayList<>(0);
@@ -184,13 +188,17 @@ public final class SyncLoop {
     long dirtyDue = debouncer.dueAt(now);
     boolean dirtyNow = dirtyDue != NONE && dirtyDue - now <= 0;
     boolean pollNow = now - nextPollAt >= 0;
-    boolean inBackoff = runner.inBackoff(now);
-    boolean due = kicked || dirtyNow || pollNow || deferred;
-    if (!forced.isEmpty() || (due && !inBackoff)) {
-      boolean onlyNotified = forced.isEmpty() && !kicked && !pollNow && !deferred;
+    // Push and pull back off on their own: whichever is due and not backing off runs.
+    boolean pushDue = kicked || dirtyNow || pollNow || deferredPush;
+    boolean pullDue = kicked || pollNow || deferredPull;
+    boolean runPush = pushDue && !runner.pushBackingOff(now);
+    boolean runPull = pullDue && !runner.pullBackingOff(now);
+    if (!forced.isEmpty() || runPush || runPull) {
+      boolean onlyNotified = forced.isEmpty() && !kicked && !pollNow && !deferredPush && !deferredPull;
       CycleResult r;
+      boolean pullWanted = !(onlyNotified && longPollOutstanding.get());
       try {
-        r = runCycle(!forced.isEmpty(), !(onlyNotified && longPollOutstanding.get()));
+        r = runCycle(!forced.isEmpty(), pullWanted);
       } catch (Throwable e) {
         // The cycle contains everything but a fatal VM error; its callers must not wait forever.
         forced.forEach(f -> f.completeExceptionally(e));
@@ -199,14 +207,19 @@ public final class SyncLoop {
       for (CompletableFuture<CycleResult> f : forced) {
         f.complete(r);
       }
-      // A failure's retry runs when its backoff ends; so does one an explicit cycle could not
-      // replace (the server's Retry-After held it back); any other outcome waits for a new trigger.
-      deferred = r.outcome() == CycleResult.Outcome.FAILED
-          || (deferred || due) && r.outcome() == CycleResult.Outcome.BACKING_OFF;
-      nextPollAt = scheduler.nanoTime() + pollNanos;
-    } else if (due) {
-      // Whatever came due during a backoff runs once the backoff ends (notifies stay in the debouncer).
-      deferred = true;
+      // A side backing off now (it failed, or sat this cycle out) retries when its backoff ends,
+      // also one an explicit cycle could not replace (the server's Retry-After held it back); a
+      // side that ran and succeeded waits for a new trigger.
+      long after = scheduler.nanoTime();
+      deferredPush = runner.pushBackingOff(after);
+      // A failed push ends its cycle before the pull: the pull side, not failing, runs it at once.
+      deferredPull = runner.pullBackingOff(after) || pullWanted && runner.pulls()
+          && r.outcome() == CycleResult.Outcome.FAILED && r.pullSkipped();
+      nextPollAt = after + pollNanos;
+    } else {
+      // Whatever came due during its side's backoff runs once that ends (notifies stay in the debouncer).
+      deferredPush |= pushDue;
+      deferredPull |= pullDue;
     }
     armLongPoll();
     return nextDeadline();
@@ -281,7 +294,7 @@ public final class SyncLoop {
   private void armLongPoll() {
     LongPoller poller = longPoller;
     long now = scheduler.nanoTime();
-    if (poller == null || stopping || kick.get() || retryDue || !runner.longPollReady() || runner.inBackoff(now)
+    if (poller == null || stopping || kick.get() || retryDue || !runner.longPollReady() || runner.pullBackingOff(now)
         || longPollHeldBack(now)) {
       return;
     }
@@ -295,18 +308,24 @@ public final class SyncLoop {
     if (kick.get() || retryDue || !requests.isEmpty() || longPollResult.get() != null) {
       return now;
     }
-    boolean inBackoff = runner.inBackoff(now);
-    long backoffEnd = runner.backoffUntilNanos();
-    long next = inBackoff ? later(nextPollAt, backoffEnd) : nextPollAt;
-    if (deferred) {
-      next = earlier(next, inBackoff ? backoffEnd : now);
+    boolean pushOff = runner.pushBackingOff(now);
+    boolean pullOff = runner.pullBackingOff(now);
+    long pushEnd = runner.pushBackoffUntilNanos();
+    long pullEnd = runner.pullBackoffUntilNanos();
+    // The poll needs one side free: while both back off, it waits for the first to end.
+    long next = runner.inBackoff(now) ? later(nextPollAt, pullOff ? earlier(pushEnd, pullEnd) : pushEnd) : nextPollAt;
+    if (deferredPush) {
+      next = earlier(next, pushOff ? pushEnd : now);
+    }
+    if (deferredPull) {
+      next = earlier(next, pullOff ? pullEnd : now);
     }
     long dirtyDue = debouncer.dueAt(now);
     if (dirtyDue != NONE) {
-      next = earlier(next, inBackoff ? later(dirtyDue, backoffEnd) : dirtyDue);
+      next = earlier(next, pushOff ? later(dirtyDue, pushEnd) : dirtyDue);
     }
     LongPollPacing p = pacing;
-    if (p != null && !inBackoff && p.heldBack(now) && !longPollOutstanding.get() && runner.longPollReady()) {
+    if (p != null && !pullOff && p.heldBack(now) && !longPollOutstanding.get() && runner.longPollReady()) {
       // Wake up to issue the long-poll when its hold-back ends.
       next = earlier(next, p.notBeforeNanos());
     }

@@ -136,10 +136,13 @@ class CycleRunnerFailureTest {
         Duration.ofSeconds(90), null));
     rig.cycle();
     int pulls = rig.server.pullCalls();
+    rig.write("notes", "a", "{}");
     CycleResult r = rig.cycle();
-    assertEquals(Outcome.BACKING_OFF, r.outcome(), "the server asked explicitly");
+    assertTrue(r.pullSkipped(), "the server asked explicitly");
+    assertEquals(pulls, rig.server.pullCalls(), "no pull sent");
+    assertEquals(1, r.pushed(), "the push side is not held back by the pull side's Retry-After");
+    assertEquals(Phase.PULL_FAILED, r.phase());
     assertEquals(now().plusSeconds(90), r.backoffUntil());
-    assertEquals(pulls, rig.server.pullCalls(), "nothing sent");
     rig.scheduler.advance(Duration.ofSeconds(90));
     assertEquals(Outcome.SUCCESS, rig.cycle().outcome());
   }
@@ -155,8 +158,13 @@ class CycleRunnerFailureTest {
         Duration.ofSeconds(1), null));
     assertEquals(now().plusSeconds(8), rig.cycle().backoffUntil(), "the local backoff is longer");
     rig.scheduler.advance(Duration.ofSeconds(1));
-    assertEquals(Outcome.BACKING_OFF, rig.triggered().outcome(), "a trigger waits for the local backoff");
-    assertEquals(Outcome.SUCCESS, rig.cycle().outcome(), "an explicit cycle only for the server's Retry-After");
+    int pulls = rig.server.pullCalls();
+    assertTrue(rig.triggered().pullSkipped(), "a trigger waits for the local backoff");
+    assertEquals(pulls, rig.server.pullCalls());
+    CycleResult explicit = rig.cycle();
+    assertEquals(Outcome.SUCCESS, explicit.outcome(), "an explicit cycle only for the server's Retry-After");
+    assertEquals(pulls + 1, rig.server.pullCalls());
+    assertEquals(Phase.HEALTHY, explicit.phase());
   }
 
   @Test
@@ -193,7 +201,7 @@ class CycleRunnerFailureTest {
     rig = Rig.open(dir);
     rig.cycle();
     rig.store.jdbi().useHandle(h -> h.execute("UPDATE ferry_targets SET consecutive_failures = ?, total_failures = ?,"
-        + " backoff_until = NULL", Integer.MAX_VALUE - 1, Long.MAX_VALUE - 1));
+        + " backoff_until = NULL, pull_failures = ?", Integer.MAX_VALUE - 1, Long.MAX_VALUE - 1, Integer.MAX_VALUE - 1));
     Rig restarted = reopen();
     rig = restarted;
     assertEquals(Integer.MAX_VALUE - 1, rig.status().consecutiveFailures(), "resumed from the file");
@@ -305,15 +313,19 @@ class CycleRunnerFailureTest {
   }
 
   @Test
-  void triggeredCycle_duringBackoff_isSkippedButAnExplicitOneRuns() {
+  void triggeredCycle_duringAPullBackoff_pushesWithoutPullingButAnExplicitOneRuns() {
     rig = Rig.open(dir);
     rig.server.failNextPulls(FakeServer.failure(Kind.UNAVAILABLE));
     rig.cycle();
     int pulls = rig.server.pullCalls();
+    rig.write("notes", "a", "{}");
     CycleResult skipped = rig.triggered();
-    assertEquals(Outcome.BACKING_OFF, skipped.outcome());
+    assertTrue(skipped.pullSkipped());
+    assertEquals(1, skipped.pushed(), "pushes keep their pace while pulls back off");
     assertEquals(pulls, rig.server.pullCalls());
-    assertEquals(Phase.PULL_FAILED, skipped.phase());
+    assertEquals(Phase.PULL_FAILED, skipped.phase(), "the status still shows the failing pull");
+    assertEquals(1, rig.status().consecutiveFailures());
+    assertEquals("pull_failed", rig.store.targets().state("cloud").phase());
     CycleResult forced = rig.cycle();
     assertEquals(Outcome.SUCCESS, forced.outcome());
     assertNotEquals(pulls, rig.server.pullCalls());

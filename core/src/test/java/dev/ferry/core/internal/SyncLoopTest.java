@@ -103,19 +103,76 @@ class SyncLoopTest {
   }
 
   @Test
-  void failure_defersEverythingToTheEndOfTheBackoff() {
+  void pushFailure_defersThePushToTheEndOfItsBackoff_andThePullGoesOn() {
     open();
     rig.server.failNextPushes(FakeServer.failure(Kind.UNAVAILABLE));
+    int pulls = rig.server.pullCalls();
     rig.writeAndNotify("notes", "a", "{}");
     long next = loop.step();
-    assertEquals(1_000 * MS, next - now(), "the retry at the end of a 1 s backoff");
+    assertEquals(now(), next, "the pull the failed push cut short runs at once");
+    next = loop.step();
+    assertEquals(pulls + 1, rig.server.pullCalls(), "pulls keep their pace");
+    assertEquals(1_000 * MS, next - now(), "the push's retry at the end of its 1 s backoff");
     rig.writeAndNotify("notes", "b", "{}");
-    assertEquals(next, loop.step(), "a notify during the backoff waits");
+    assertEquals(next, loop.step(), "a notify during the push backoff waits");
     assertEquals(1, rig.server.pushCalls());
+    assertEquals(Phase.PUSH_FAILED, rig.status().phase());
     rig.scheduler.advanceTo(next);
     loop.step();
     assertEquals(2, rig.server.pushCalls());
     assertEquals(0, rig.pending());
+    assertEquals(Phase.HEALTHY, rig.status().phase());
+  }
+
+  @Test
+  void pullFailures_doNotHoldBackLocalWrites() {
+    open();
+    rig.server.failNextPulls(FakeServer.failure(Kind.UNAVAILABLE), FakeServer.failure(Kind.UNAVAILABLE));
+    loop.kick();
+    long first = loop.step();
+    rig.scheduler.advanceTo(first);
+    long next = loop.step();
+    assertEquals(2_000 * MS, next - now(), "the pull side's second backoff");
+    int pulls = rig.server.pullCalls();
+    for (int i = 0; i < 3; i++) {
+      rig.scheduler.advance(Duration.ofMillis(100));
+      rig.writeAndNotify("notes", "w" + i, "{}");
+      loop.step();
+      assertEquals(0, rig.pending(), "write " + i + " pushed at once while pulls back off");
+    }
+    assertEquals(pulls, rig.server.pullCalls(), "no pull before its backoff ends");
+    assertEquals(Phase.PULL_FAILED, rig.status().phase(), "the status still shows the failing pull");
+    assertEquals(2, rig.status().consecutiveFailures());
+    rig.scheduler.advanceTo(next);
+    loop.step();
+    assertEquals(pulls + 1, rig.server.pullCalls(), "the pull's retry at the end of its backoff");
+    assertEquals(Phase.HEALTHY, rig.status().phase());
+    assertEquals(0, rig.status().consecutiveFailures());
+  }
+
+  @Test
+  void pullBackoff_isPersistedOnItsOwnSide_andARestartStillPushesAtOnce() {
+    open();
+    rig.server.failNextPulls(FakeServer.failure(Kind.UNAVAILABLE));
+    loop.kick();
+    long retryAt = loop.step();
+    dev.ferry.store.TargetState file = rig.store.targets().state("cloud");
+    assertEquals(new dev.ferry.store.BackoffState(1, rig.scheduler.clock().millis() + 1_000), file.pull());
+    assertEquals(dev.ferry.store.BackoffState.NONE, file.push());
+    long elapsed = rig.scheduler.nanoTime();
+    rig.close();
+    rig = Rig.open(dir, b -> {}, new dev.ferry.store.DocumentApplier(), Duration.ofNanos(elapsed));
+    loop = rig.engine.loop();
+    int pulls = rig.server.pullCalls();
+    rig.writeAndNotify("notes", "a", "{}");
+    loop.step();
+    assertEquals(0, rig.pending(), "pushed at once after the restart");
+    assertEquals(pulls, rig.server.pullCalls(), "the pull side still waits out its persisted backoff");
+    assertEquals(Phase.PULL_FAILED, rig.status().phase());
+    rig.scheduler.advanceTo(retryAt);
+    loop.step();
+    assertEquals(pulls + 1, rig.server.pullCalls());
+    assertEquals(Phase.HEALTHY, rig.status().phase());
   }
 
   @Test
@@ -131,17 +188,19 @@ class SyncLoopTest {
   }
 
   @Test
-  void syncNow_duringTheServersRetryAfter_answersBackingOffAndKeepsTheScheduledRetry() {
+  void syncNow_duringTheServersRetryAfter_doesNotPullAndKeepsTheScheduledRetry() {
     open();
     rig.server.failNextPulls(new dev.ferry.transport.TransportException(Kind.RATE_LIMITED, "429", 429,
         "rate_limited", Duration.ofSeconds(30), null));
     loop.kick();
     long retryAt = loop.step();
     assertEquals(30_000 * MS, retryAt - now());
+    int pullsBefore = rig.server.pullCalls();
     CompletableFuture<CycleResult> f = new CompletableFuture<>();
     loop.request(f);
     assertEquals(retryAt, loop.step(), "the retry stays scheduled");
-    assertEquals(CycleResult.Outcome.BACKING_OFF, f.join().outcome());
+    assertTrue(f.join().pullSkipped(), "the server asked explicitly: no pull, only the push side ran");
+    assertEquals(pullsBefore, rig.server.pullCalls());
     int pulls = rig.server.pullCalls();
     rig.scheduler.advanceTo(retryAt);
     loop.step();
