@@ -23,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  * @param applierId the applier the target was set up with, once it has pulled (or was bound)
  * @param logId the identity of the server log the cursor counts in ({@code log_id}), once a server
  *     answer carried one
+ * @param cursorAnchor which mutation sits at the cursor, {@code replica_id/client_seq} (see {@link
+ *     #anchorOf}); null at cursor 0 or before it was recorded
  */
 public record TargetState(
     String target,
@@ -43,7 +45,8 @@ public record TargetState(
     String phase,
     EnrollmentMode enrollment,
     @Nullable String applierId,
-    @Nullable String logId) {
+    @Nullable String logId,
+    @Nullable String cursorAnchor) {
 
   /** The phase of a target nothing was recorded for. */
   public static final String INITIAL_PHASE = "idle";
@@ -63,10 +66,15 @@ public record TargetState(
     Checks.notNull(enrollment, "enrollment");
   }
 
+  /** The anchor of a mutation: what a log must hold at its seq for the cursor to count in it. */
+  public static String anchorOf(String replicaId, long clientSeq) {
+    return replicaId + "/" + clientSeq;
+  }
+
   /** The state of a target that never synced. */
   public static TargetState initial(String target) {
     return new TargetState(
         target, 0, 0, 0, null, null, null, null, null, null, 0, 0, 0, 0, 0, INITIAL_PHASE,
-        EnrollmentMode.ALL, null, null);
+        EnrollmentMode.ALL, null, null, null);
   }
 }

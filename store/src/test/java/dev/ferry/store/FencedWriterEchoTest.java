@@ -162,6 +162,7 @@ class FencedWriterEchoTest {
           + " 'upsert', '{\"v\":\"remote 7\"}', 1, 2)");
       h.execute("DROP TABLE ferry_released");
       h.execute("ALTER TABLE ferry_targets DROP COLUMN log_id");
+      h.execute("ALTER TABLE ferry_targets DROP COLUMN cursor_anchor");
       h.execute("UPDATE ferry_meta SET value = '1' WHERE key = 'schema_version'");
     });
     store = Fixtures.open(dir, clock);
@@ -180,6 +181,7 @@ class FencedWriterEchoTest {
     raw.useHandle(h -> {
       h.execute("DROP TABLE ferry_released");
       h.execute("ALTER TABLE ferry_targets DROP COLUMN log_id");
+      h.execute("ALTER TABLE ferry_targets DROP COLUMN cursor_anchor");
       h.execute("UPDATE ferry_meta SET value = '1' WHERE key = 'schema_version'");
     });
     store = Fixtures.open(dir, clock);

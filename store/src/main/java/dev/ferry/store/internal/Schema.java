@@ -129,7 +129,10 @@ final class Schema {
               + " AND m.state = 'acked' AND m.server_seq > ferry_shadows.server_seq)"),
       // The identity of the server log the cursor counts in (see FencedWriter#resetToLog); NULL
       // until the first answer that carries one.
-      List.of("ALTER TABLE ferry_targets ADD COLUMN log_id TEXT"));
+      // And which mutation sits at the cursor ("replica_id/client_seq"), so an older copy of the
+      // same log, grown past the cursor again, is told apart by what it has at that seq.
+      List.of("ALTER TABLE ferry_targets ADD COLUMN log_id TEXT",
+          "ALTER TABLE ferry_targets ADD COLUMN cursor_anchor TEXT"));
 
   private Schema() {}
 

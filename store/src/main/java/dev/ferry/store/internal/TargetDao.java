@@ -113,7 +113,8 @@ public interface TargetDao {
           rs.getString("phase"),
           EnrollmentMode.fromWireName(rs.getString("enrollment")),
           rs.getString("applier_id"),
-          rs.getString("log_id"));
+          rs.getString("log_id"),
+          rs.getString("cursor_anchor"));
     }
 
     private static @Nullable Long nullableLong(ResultSet rs, String column) throws SQLException {
