@@ -42,7 +42,9 @@ import org.jspecify.annotations.Nullable;
  * @param quarantinedCount quarantined mutations
  * @param nonEnrolledPending pending counts of projects that are not enrolled, by project
  * @param lastPulledSeq the cursor: every server mutation up to it was handled
- * @param serverLatestSeq the server's latest seq as last seen
+ * @param serverLatestSeq the server's latest seq as it reported it (below the cursor only when its log
+ *     went back: a log reset, which the manager recovers from)
+ * @param logId the {@code log_id} of the server log the cursor counts in; null before a server sent one
  * @param lease the lease row, or null when no process ever took it
  * @param leaseHeldByMe whether this manager holds the lease (false when read from the file)
  * @param pauseReasons the named pause reasons; sync runs only while empty
@@ -71,6 +73,7 @@ public record SyncStatus(
     Map<String, Long> nonEnrolledPending,
     long lastPulledSeq,
     long serverLatestSeq,
+    @Nullable String logId,
     @Nullable LeaseInfo lease,
     boolean leaseHeldByMe,
     Set<String> pauseReasons,

@@ -6,6 +6,7 @@ import dev.ferry.server.MutationLog;
 import dev.ferry.server.TokenGrant;
 import dev.ferry.store.Document;
 import dev.ferry.store.DocumentApplier;
+import dev.ferry.store.MutationApplier;
 import dev.ferry.store.MutationDraft;
 import dev.ferry.store.MutationState;
 import dev.ferry.store.PendingMutation;
@@ -24,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /** The reference server on loopback and replicas (store + HTTP transport + manager) for end-to-end tests. */
 final class Cluster implements AutoCloseable {
@@ -60,21 +63,38 @@ final class Cluster implements AutoCloseable {
   private final Path dir;
   private final Path serverDb;
   private final List<Replica> replicas = new ArrayList<>();
+  private volatile Supplier<MutationLog> storage;
   private FerryServer server;
   private final int port;
 
   Cluster(Path dir) {
+    this(dir, null);
+  }
+
+  /** A cluster whose server stores in {@code storage} (a SQLite file in {@code dir} when null). */
+  Cluster(Path dir, @Nullable Supplier<MutationLog> storage) {
     this.dir = dir;
     this.serverDb = dir.resolve("server.db");
+    this.storage = storage != null ? storage : () -> MutationLog.sqlite(serverDb);
     this.server = startServer(0);
     this.port = server.port();
   }
 
   private FerryServer startServer(int onPort) {
-    return FerryServer.builder().storage(MutationLog.sqlite(serverDb)).host("127.0.0.1").port(onPort)
+    return FerryServer.builder().storage(storage.get()).host("127.0.0.1").port(onPort)
         .grant(TokenGrant.allProjects(TOKEN, "e2e"))
         .grant(new TokenGrant(NARROW_TOKEN, "e2e", "narrow", Set.of("notes"), Set.of("notes")))
         .build().start();
+  }
+
+  /** The SQLite file of the server (when it stores in one). */
+  Path serverDb() {
+    return serverDb;
+  }
+
+  /** From the next restart on, the server stores in {@code next} (another database, say). */
+  void storage(Supplier<MutationLog> next) {
+    this.storage = next;
   }
 
   URI baseUri() {
@@ -96,9 +116,13 @@ final class Cluster implements AutoCloseable {
   }
 
   Replica replica(String name, SyncConfig.Builder config) {
+    return replica(name, config, new DocumentApplier());
+  }
+
+  Replica replica(String name, SyncConfig.Builder config, MutationApplier applier) {
     SyncStore store = SyncStore.open(dir.resolve(name + ".db"));
     HttpSyncTransport transport = transport();
-    SyncManager manager = SyncManager.create(store, transport, new DocumentApplier(), config.owner(name).build());
+    SyncManager manager = SyncManager.create(store, transport, applier, config.owner(name).build());
     Replica r = new Replica(name, store, transport, manager);
     replicas.add(r);
     return r;

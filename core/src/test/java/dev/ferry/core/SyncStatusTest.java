@@ -62,7 +62,7 @@ class SyncStatusTest {
     assertEquals(3_000, json.get("pending").get("oldest_age_ms").asLong());
     assertEquals(0, json.get("quarantined").get("count").asInt());
     assertEquals(1, json.get("non_enrolled_pending").get("drafts").asInt());
-    assertEquals(List.of("last_pulled_seq", "server_latest_seq"), names(json.get("cursor")));
+    assertEquals(List.of("last_pulled_seq", "server_latest_seq", "log_id"), names(json.get("cursor")));
     assertEquals(List.of("owner", "held", "held_by_me", "epoch", "expires_at"), names(json.get("lease")));
     assertEquals(Rig.OWNER, json.get("lease").get("owner").asText());
     assertTrue(json.get("lease").get("held_by_me").asBoolean());

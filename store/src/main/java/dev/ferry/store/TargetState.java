@@ -26,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * @param pull the pull side's own failures and backoff
  * @param logId the identity of the server log the cursor counts in ({@code log_id}), once a server
  *     answer carried one
+ * @param cursorAnchor which mutation sits at the cursor, {@code replica_id/client_seq} (see {@link
+ *     #anchorOf}); null at cursor 0 or before it was recorded
  */
 public record TargetState(
     String target,
@@ -48,7 +50,8 @@ public record TargetState(
     @Nullable String applierId,
     BackoffState push,
     BackoffState pull,
-    @Nullable String logId) {
+    @Nullable String logId,
+    @Nullable String cursorAnchor) {
 
   /** The phase of a target nothing was recorded for. */
   public static final String INITIAL_PHASE = "idle";
@@ -82,13 +85,18 @@ public record TargetState(
     this(target, lastPulledSeq, serverLatestSeq, consecutiveFailures, backoffUntil, lastError, reasonCode,
         reasonMessage, lastSyncAt, lastOutcome, lastDurationMs, totalPushed, totalPulled, totalApplied, totalFailures,
         phase, enrollment, applierId, new BackoffState(Math.max(0, consecutiveFailures), backoffUntil),
-        new BackoffState(Math.max(0, consecutiveFailures), backoffUntil), null);
+        new BackoffState(Math.max(0, consecutiveFailures), backoffUntil), null, null);
+  }
+
+  /** The anchor of a mutation: what a log must hold at its seq for the cursor to count in it. */
+  public static String anchorOf(String replicaId, long clientSeq) {
+    return replicaId + "/" + clientSeq;
   }
 
   /** The state of a target that never synced. */
   public static TargetState initial(String target) {
     return new TargetState(
         target, 0, 0, 0, null, null, null, null, null, null, 0, 0, 0, 0, 0, INITIAL_PHASE,
-        EnrollmentMode.ALL, null, BackoffState.NONE, BackoffState.NONE, null);
+        EnrollmentMode.ALL, null, BackoffState.NONE, BackoffState.NONE, null, null);
   }
 }

@@ -62,5 +62,6 @@ final class Fixtures {
       h.execute("ALTER TABLE ferry_targets DROP COLUMN " + column);
     }
     h.execute("ALTER TABLE ferry_targets DROP COLUMN log_id");
+    h.execute("ALTER TABLE ferry_targets DROP COLUMN cursor_anchor");
   }
 }

@@ -21,6 +21,7 @@ import picocli.CommandLine.IVersionProvider;
       OutboxCommand.class,
       PauseCommand.class,
       ResumeCommand.class,
+      ResyncCommand.class,
       BenchCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -28,7 +29,7 @@ import picocli.CommandLine.IVersionProvider;
       "0:success",
       "1:the command failed (the reason is printed)",
       "2:bad usage: unknown command or flag, missing or invalid value",
-      "75:another process holds the lease (ferry sync)"
+      "75:another process holds the lease (ferry sync, ferry resync)"
     })
 public final class RootCommand extends BaseCommand {
 

@@ -3,6 +3,7 @@ package dev.ferry.cli.internal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.cli.Ferry;
 import dev.ferry.core.CycleResult;
+import dev.ferry.core.ReasonCode;
 import dev.ferry.core.SyncConfig;
 import dev.ferry.core.SyncManager;
 import dev.ferry.store.DocumentApplier;
@@ -17,6 +18,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -32,12 +37,14 @@ import picocli.CommandLine.Option;
           + " pending mutations, then pulls the server's into the document store (ferry_documents).",
       "A target set up with another applier (a host's own) is pushed only: pulling would move the"
           + " cursor past mutations that applier never saw.",
-      "A missing file is created (a new replica that pulls everything)."
+      "A missing file is created (a new replica that pulls everything).",
+      "The run is bounded by --max-seconds: a server that keeps answering (has_more forever, a"
+          + " stalled answer) cannot keep it running; what was done before the bound stays done."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:the cycle succeeded",
-      "1:the cycle failed or did not run (paused); the reason is printed",
+      "1:the cycle failed, did not run (paused) or hit --max-seconds; the reason is printed",
       "2:bad usage",
       "75:another process holds the lease; its owner is printed"
     })
@@ -64,6 +71,16 @@ final class SyncCommand extends BaseCommand {
   @Option(names = "--json", description = "print the result as one JSON document")
   boolean json;
 
+  @Option(names = "--max-seconds", defaultValue = "300", paramLabel = "S",
+      description = "stop the cycle after this many seconds, from 1 to 86400 (default: ${DEFAULT-VALUE})")
+  long maxSeconds;
+
+  /** The longest {@code --max-seconds}. */
+  static final long MAX_SECONDS = 86_400;
+
+  /** How long a cycle stopped at the bound may take to end (it ends at its next batch or page). */
+  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
   /** Where the bearer token comes from. */
   static final class TokenSource {
     @Option(names = "--token", required = true, paramLabel = "T", description = "the bearer token")
@@ -78,6 +95,9 @@ final class SyncCommand extends BaseCommand {
   public Integer call() {
     if (target.isBlank()) {
       throw usage("--target must not be blank");
+    }
+    if (maxSeconds < 1 || maxSeconds > MAX_SECONDS) {
+      throw usage("--max-seconds must be between 1 and " + MAX_SECONDS + " but was " + maxSeconds);
     }
     String bearer = bearerToken();
     HttpSyncTransport transport = transport(bearer);
@@ -97,9 +117,9 @@ final class SyncCommand extends BaseCommand {
       SyncConfig config = SyncConfig.builder().target(target).pull(pushOnlyReason == null)
           .longPollWait(Duration.ZERO).changeCheckInterval(Duration.ZERO).build();
       try (SyncManager manager = SyncManager.create(store, transport, new DocumentApplier(), config)) {
-        CycleResult result = runWithProgress(store, manager);
+        Bounded run = runBounded(store, manager);
         String status = manager.statusJson();
-        return report(store, result, pushOnlyReason, status);
+        return report(store, run, pushOnlyReason, status);
       }
     }
   }
@@ -147,6 +167,53 @@ final class SyncCommand extends BaseCommand {
     }
   }
 
+  /** A cycle's result, and whether it was stopped at {@code --max-seconds}. */
+  private record Bounded(@Nullable CycleResult result, boolean timedOut) {}
+
+  /**
+   * Runs the cycle on a thread of its own and stops the manager at {@code --max-seconds}: the stop
+   * cancels the call in flight and the cycle ends at its next batch or page, keeping what it acked
+   * and applied.
+   */
+  private Bounded runBounded(SyncStore store, SyncManager manager) {
+    CompletableFuture<CycleResult> cycle = new CompletableFuture<>();
+    Thread worker = new Thread(() -> {
+      try {
+        cycle.complete(runWithProgress(store, manager));
+      } catch (Throwable e) {
+        cycle.completeExceptionally(e);
+      }
+    }, "ferry-cli-sync");
+    worker.setDaemon(true);
+    worker.start();
+    try {
+      return new Bounded(cycle.get(maxSeconds, TimeUnit.SECONDS), false);
+    } catch (TimeoutException e) {
+      manager.stop();
+      try {
+        return new Bounded(cycle.get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS), true);
+      } catch (TimeoutException | ExecutionException stillRunning) {
+        return new Bounded(null, true);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        return new Bounded(null, true);
+      }
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      manager.stop();
+      throw CliFailure.failed("ferry sync was interrupted");
+    }
+  }
+
   private CycleResult runWithProgress(SyncStore store, SyncManager manager) {
     if (!Progress.onTerminal()) {
       return manager.runOnce();
@@ -174,15 +241,32 @@ final class SyncCommand extends BaseCommand {
     }
   }
 
-  private int report(SyncStore store, CycleResult r, @Nullable String pushOnlyReason, String statusJson) {
-    int code = switch (r.outcome()) {
+  private int report(SyncStore store, Bounded run, @Nullable String pushOnlyReason, String statusJson) {
+    CycleResult r = run.result();
+    if (r == null) {
+      String line = "stopped after --max-seconds " + maxSeconds + "; the cycle did not end within "
+          + STOP_GRACE.toSeconds() + " s more (what it acked and applied is kept)";
+      if (json) {
+        ObjectNode o = Json.object().put("outcome", "timed_out").put("exit_code", Ferry.FAILED)
+            .put("target", target).put("server", server).put("timed_out", true).put("max_seconds", maxSeconds);
+        o.set("status", Json.parse(statusJson));
+        Json.print(out(), o);
+      }
+      note("ferry sync: " + line);
+      return Ferry.FAILED;
+    }
+    int code = run.timedOut() ? Ferry.FAILED : switch (r.outcome()) {
       case SUCCESS -> Ferry.OK;
       case LEASE_HELD_ELSEWHERE -> Ferry.LEASE_BUSY;
       default -> Ferry.FAILED;
     };
-    String line = summary(store, r);
+    String line = run.timedOut()
+        ? "stopped after --max-seconds " + maxSeconds + " (the server kept the cycle going); what it did is kept: "
+            + counts(r) + "; run it again or raise --max-seconds"
+        : summary(store, r);
     if (json) {
-      ObjectNode o = Json.object().put("outcome", r.outcome().wireName()).put("exit_code", code)
+      ObjectNode o = Json.object().put("outcome", run.timedOut() ? "timed_out" : r.outcome().wireName())
+          .put("exit_code", code).put("timed_out", run.timedOut()).put("max_seconds", maxSeconds)
           .put("target", target).put("server", server).put("push_only", pushOnlyReason != null)
           .put("push_only_reason", pushOnlyReason).put("pushed", r.pushed()).put("quarantined", r.quarantined())
           .put("held_back", r.heldBack()).put("pulled", r.pulled()).put("applied", r.applied())
@@ -204,15 +288,20 @@ final class SyncCommand extends BaseCommand {
     return code;
   }
 
-  private String summary(SyncStore store, CycleResult r) {
-    String counts = "pushed " + r.pushed() + ", pulled " + r.pulled() + ", applied " + r.applied()
+  private static String counts(CycleResult r) {
+    return "pushed " + r.pushed() + ", pulled " + r.pulled() + ", applied " + r.applied()
         + ", quarantined " + r.quarantined() + ", held back " + r.heldBack();
+  }
+
+  private String summary(SyncStore store, CycleResult r) {
+    String counts = counts(r);
     return switch (r.outcome()) {
       case SUCCESS -> "synced target " + target + " with " + server + ": " + counts
           + (r.pullSkipped() ? " (push only)" : "") + " in " + r.duration().toMillis() + " ms";
       case LEASE_HELD_ELSEWHERE -> "the lease of target " + target + " is held by " + r.leaseOwner()
           + leaseExpiry(store) + "; another process syncs this file, try again later";
-      case PAUSED -> "not synced: target " + target + " is paused (" + String.join(", ",
+      case PAUSED -> r.reasonCode() == ReasonCode.RESYNC_REQUIRED ? "not synced: target " + target + ": "
+          + r.reasonMessage() : "not synced: target " + target + " is paused (" + String.join(", ",
           store.targets().pauseReasons(target)) + "); 'ferry resume' removes a reason";
       default -> "sync " + r.outcome().wireName() + ": " + (r.reasonCode() == null ? "" : r.reasonCode().wireName())
           + (r.reasonMessage() == null ? "" : ": " + r.reasonMessage()) + " (" + counts + ")";

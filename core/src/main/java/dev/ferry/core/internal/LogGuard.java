@@ -2,6 +2,9 @@ package dev.ferry.core.internal;
 
 import dev.ferry.store.FencedWriter;
 import dev.ferry.store.TargetState;
+import dev.ferry.transport.wire.PullResponse;
+import dev.ferry.transport.wire.PulledMutation;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -9,9 +12,12 @@ import org.jspecify.annotations.Nullable;
  * log_id}, or a {@code latest_seq} below the cursor, means the log was replaced or went back: an
  * older backup restored, an empty database swapped in, another deployment behind the URL. Taking
  * such an answer as success would leave acked writes lost and later writes, numbered at or below
- * the cursor, never pulled. A log that went back and then grew past the cursor under the same id
- * cannot be told apart from the answers alone; the check is made on every answer so that it is
- * caught as early as possible.
+ * the cursor, never pulled.
+ *
+ * <p>An older copy of the same log keeps its {@code log_id} and may have grown past the cursor
+ * again (other replicas pushed) before this one asks. So the first pull of a cycle starts one
+ * below the cursor and the mutation at the cursor must be the one the replica applied there (its
+ * {@linkplain TargetState#cursorAnchor() anchor}); another one, or none readable, is a reset too.
  *
  * <p>A target that has no log id yet (it synced before servers sent one) adopts the first one it
  * sees, when the answer is otherwise consistent. One per cycle; not thread-safe.
@@ -21,10 +27,39 @@ final class LogGuard {
   private @Nullable String known;
   private long cursor;
   private @Nullable String seen;
+  private final @Nullable String anchor;
 
   LogGuard(TargetState state) {
     this.known = state.logId();
     this.cursor = state.lastPulledSeq();
+    this.anchor = state.lastPulledSeq() > 0 ? state.cursorAnchor() : null;
+  }
+
+  /** Whether the first pull must start one below the cursor, to check the mutation there. */
+  boolean anchored() {
+    return anchor != null;
+  }
+
+  /**
+   * Checks the first page, pulled from one below the cursor: it must start with the mutation the
+   * cursor was left at.
+   *
+   * @throws LogResetDetected when the log holds another mutation there, or none this replica reads
+   */
+  void checkAnchor(PullResponse page) {
+    if (anchor == null) {
+      return;
+    }
+    List<PulledMutation> mutations = page.mutations();
+    PulledMutation first = mutations.isEmpty() ? null : mutations.get(0);
+    if (first != null && first.seq() == cursor
+        && anchor.equals(TargetState.anchorOf(first.replicaId(), first.clientSeq()))) {
+      return;
+    }
+    String found = first == null || first.seq() != cursor ? "no mutation this replica reads"
+        : TargetState.anchorOf(first.replicaId(), first.clientSeq());
+    throw new LogResetDetected("the server's log holds " + found + " at the cursor " + cursor + " where "
+        + anchor + " was: it is an older copy of the log", page.logId(), page.latestSeq());
   }
 
   /** The cursor moved forward (a page was applied). */

@@ -5,6 +5,7 @@ import dev.ferry.store.FencedWriter;
 import dev.ferry.store.RemoteMutation;
 import dev.ferry.transport.SyncTransport;
 import dev.ferry.transport.wire.PullResponse;
+import dev.ferry.transport.wire.PulledMutation;
 import java.time.Duration;
 import java.util.List;
 
@@ -73,14 +74,25 @@ public final class PullStep {
    */
   void run(FencedWriter writer, long cursor, Runnable checkpoint, Outcome outcome, LogGuard guard) {
     outcome.cursor = cursor;
+    boolean verify = guard.anchored();
     while (true) {
       checkpoint.run();
-      long since = outcome.cursor;
+      // The first page starts one below the cursor, so the guard sees what the log holds there.
+      long since = verify ? outcome.cursor - 1 : outcome.cursor;
       PullResponse page = calls.call(() -> transport.pull(since, pageSize, Duration.ZERO));
       guard.check("pull", page.logId(), page.latestSeq());
+      if (verify) {
+        guard.checkAnchor(page);
+        verify = false;
+      }
       outcome.serverLatestSeq = Math.max(outcome.serverLatestSeq, page.latestSeq());
-      if (page.mutations().isEmpty()) {
-        return;
+      List<PulledMutation> got = page.mutations();
+      if (got.isEmpty() || got.get(got.size() - 1).seq() <= outcome.cursor) {
+        // Nothing above the cursor (at most the anchor): no write transaction for it.
+        if (!page.hasMore()) {
+          return;
+        }
+        continue;
       }
       apply(writer, page, outcome);
       guard.advanced(outcome.cursor);

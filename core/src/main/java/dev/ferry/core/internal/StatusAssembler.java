@@ -111,6 +111,7 @@ public final class StatusAssembler {
         s.lastPulledSeq(),
         // As the server reported it, also below the cursor: that is a log reset, never hidden.
         serverLatest,
+        s.logId(),
         file.lease(),
         mine,
         file.pauseReasons(),

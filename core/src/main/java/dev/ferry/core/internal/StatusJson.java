@@ -72,6 +72,7 @@ public final class StatusJson {
     ObjectNode cursor = root.putObject("cursor");
     cursor.put("last_pulled_seq", s.lastPulledSeq());
     cursor.put("server_latest_seq", s.serverLatestSeq());
+    cursor.put("log_id", s.logId());
 
     LeaseInfo lease = s.lease();
     if (lease == null) {

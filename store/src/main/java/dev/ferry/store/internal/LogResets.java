@@ -35,7 +35,8 @@ public final class LogResets {
   private static final String DELETE_SHADOWS = "DELETE FROM ferry_shadows WHERE target = ?";
 
   private static final String RESTART =
-      "UPDATE ferry_targets SET last_pulled_seq = 0, server_latest_seq = ?, log_id = ? WHERE target = ?";
+      "UPDATE ferry_targets SET last_pulled_seq = 0, server_latest_seq = ?, log_id = ?, cursor_anchor = NULL"
+          + " WHERE target = ?";
 
   private static final String REPORT_LATEST = "UPDATE ferry_targets SET server_latest_seq = ? WHERE target = ?";
 

@@ -6,6 +6,7 @@ import dev.ferry.store.Fence;
 import dev.ferry.store.MutationApplier;
 import dev.ferry.store.RemoteMutation;
 import dev.ferry.store.StoreException;
+import dev.ferry.store.TargetState;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,7 +33,8 @@ public final class PageApplier {
   private static final String ADVANCE =
       "UPDATE ferry_targets SET last_pulled_seq = ?1, server_latest_seq = max(?2, ?1),"
           + " total_pulled = min(total_pulled, 9223372036854775807 - ?3) + ?3,"
-          + " total_applied = min(total_applied, 9223372036854775807 - ?4) + ?4 WHERE target = ?5";
+          + " total_applied = min(total_applied, 9223372036854775807 - ?4) + ?4,"
+          + " cursor_anchor = coalesce(?6, cursor_anchor) WHERE target = ?5";
   private static final String COUNT_APPLIED =
       "UPDATE ferry_targets SET total_applied = min(total_applied, 9223372036854775807 - ?1) + ?1"
           + " WHERE target = ?2";
@@ -97,12 +99,14 @@ public final class PageApplier {
     int superseded = 0;
     int skipped = 0;
     long newCursor = cursor;
+    String anchor = null;
     for (RemoteMutation m : page) {
       if (m.serverSeq() <= cursor) {
         skipped++;
         continue;
       }
       newCursor = m.serverSeq();
+      anchor = TargetState.anchorOf(m.replicaId(), m.clientSeq());
       if (m.replicaId().equals(replicaId)
           && !(echoesNeedLookup && OwnEchoes.mustApply(tx, target, m, pendingKeys))) {
         own++;
@@ -126,6 +130,7 @@ public final class PageApplier {
     advance.setLong(3, page.size() - skipped);
     advance.setLong(4, toApply.size());
     advance.setString(5, target);
+    advance.setString(6, anchor);
     advance.executeUpdate();
     return new ApplyResult(toApply.size(), own, shadowed, superseded, skipped, released, newCursor);
   }

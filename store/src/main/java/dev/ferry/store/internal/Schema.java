@@ -141,7 +141,10 @@ final class Schema {
               + " WHERE phase <> 'push_failed'",
           // The identity of the server log the cursor counts in (see FencedWriter#resetToLog); NULL
           // until the first answer that carries one.
-          "ALTER TABLE ferry_targets ADD COLUMN log_id TEXT"));
+          "ALTER TABLE ferry_targets ADD COLUMN log_id TEXT",
+          // And which mutation sits at the cursor ("replica_id/client_seq"), so an older copy of the
+          // same log, grown past the cursor again, is told apart by what it has at that seq.
+          "ALTER TABLE ferry_targets ADD COLUMN cursor_anchor TEXT"));
 
   private Schema() {}
 

@@ -122,8 +122,8 @@ public interface TargetDao {
           rs.getString("applier_id"),
           new BackoffState(rs.getInt("push_failures"), nullableLong(rs, "push_backoff_until")),
           new BackoffState(rs.getInt("pull_failures"), nullableLong(rs, "pull_backoff_until")),
-
-          rs.getString("log_id"));
+          rs.getString("log_id"),
+          rs.getString("cursor_anchor"));
     }
 
     private static @Nullable Long nullableLong(ResultSet rs, String column) throws SQLException {
