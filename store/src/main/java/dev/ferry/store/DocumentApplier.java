@@ -16,8 +16,10 @@ import java.util.List;
  * TargetStore#bindApplier} that would set a second target up with it is refused ({@link
  * StoreException.Kind#APPLIER_MISMATCH}); give other targets an applier of their own.
  *
- * <p>Any other op fails the page ({@link ApplyFailedException}) instead of being dropped
- * silently: a host with its own ops needs its own applier. Stateless and thread-safe.
+ * <p>Any other op is refused with {@link PoisonMutationException} instead of being dropped
+ * silently: the store moves that mutation to the inbound quarantine ({@link Inbox}), where an
+ * operator sees it, and applies the rest. A host with its own ops needs its own applier. Stateless
+ * and thread-safe.
  */
 public final class DocumentApplier implements MutationApplier {
 
@@ -46,7 +48,7 @@ public final class DocumentApplier implements MutationApplier {
     return switch (m.op()) {
       case MutationDraft.UPSERT -> false;
       case MutationDraft.DELETE -> true;
-      default -> throw new IllegalArgumentException(
+      default -> throw new PoisonMutationException(m.serverSeq(),
           "the document applier knows ops upsert and delete, but server seq " + m.serverSeq() + " has op '"
               + m.op() + "'");
     };

@@ -51,6 +51,16 @@ final class Fixtures {
     return info.fence();
   }
 
+  /** Turns a file back into what schema version 1 left (the tables of later versions gone). */
+  static void backToSchema1(org.jdbi.v3.core.Handle h) {
+    h.execute("DROP TABLE ferry_released");
+    h.execute("DROP TABLE ferry_inbound_quarantine");
+    h.execute("DROP TABLE ferry_inbound_attempts");
+    h.execute("DROP TABLE ferry_former_replica_ids");
+    h.execute("ALTER TABLE ferry_leases DROP COLUMN lock_held");
+    h.execute("UPDATE ferry_meta SET value = '1' WHERE key = 'schema_version'");
+  }
+
   /** Records a mutation in its own host transaction. */
   static long record(SyncStore store, MutationDraft draft) {
     return store.jdbi().inTransaction(h -> store.outbox().record(h, draft));

@@ -44,11 +44,12 @@ class SyncStoreTest {
         assertEquals(1, h.select("PRAGMA synchronous").mapTo(Integer.class).one(), "NORMAL");
         assertEquals(5000, h.select("PRAGMA busy_timeout").mapTo(Integer.class).one());
         assertEquals(1, h.select("PRAGMA foreign_keys").mapTo(Integer.class).one());
-        assertEquals("2", meta(h, "schema_version"));
+        assertEquals("3", meta(h, "schema_version"));
         List<String> tables = h.select("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             + " ORDER BY name").mapTo(String.class).list();
-        assertEquals(List.of("ferry_documents", "ferry_enrolled", "ferry_errors", "ferry_leases", "ferry_meta",
-            "ferry_mutations", "ferry_pause_reasons", "ferry_released", "ferry_shadows", "ferry_targets"), tables);
+        assertEquals(List.of("ferry_documents", "ferry_enrolled", "ferry_errors", "ferry_former_replica_ids",
+            "ferry_inbound_attempts", "ferry_inbound_quarantine", "ferry_leases", "ferry_meta", "ferry_mutations",
+            "ferry_pause_reasons", "ferry_released", "ferry_shadows", "ferry_targets"), tables);
       }
     }
   }
@@ -68,7 +69,7 @@ class SyncStoreTest {
       assertEquals(replicaId, store.replicaId());
       try (Handle h = store.jdbi().open()) {
         assertEquals(appliedAt, meta(h, "migration.1.applied_at"));
-        assertEquals("2", meta(h, "schema_version"));
+        assertEquals("3", meta(h, "schema_version"));
       }
     }
   }

@@ -52,7 +52,6 @@ public final class Db implements AutoCloseable {
   private final StatementCache readerStatements = new StatementCache();
   private final ReentrantLock writeLock = new ReentrantLock();
   private final ReentrantLock readLock = new ReentrantLock();
-  private final String replicaId;
   private final @Nullable ConnectionPool pool;
   private volatile boolean closed;
 
@@ -72,8 +71,7 @@ public final class Db implements AutoCloseable {
       opener.enableWal(w);
       this.writer = w;
       this.reader = r;
-      this.replicaId = write("opening " + description,
-          tx -> Schema.migrate(tx, description, config.random()));
+      write("opening " + description, tx -> Schema.migrate(tx, description, config.random()));
       dataVersion();
     } catch (RuntimeException e) {
       closeQuietly(r);
@@ -132,9 +130,12 @@ public final class Db implements AutoCloseable {
     return config;
   }
 
-  /** This file's replica id, read once at open. */
+  /**
+   * This file's replica id as the file says now: it changes when the file takes a fresh one
+   * ({@link ReplicaIds#rotate}), possibly in another process.
+   */
   public String replicaId() {
-    return replicaId;
+    return read("reading the replica id", ReplicaIds::current);
   }
 
   /** The Jdbi hosts write through: Ferry's own (with {@link ImmediateTransactionHandler}) or the host's. */
