@@ -183,6 +183,7 @@ public final class SyncStore implements AutoCloseable {
   /** Closes the store's connections after the work in progress on them. Idempotent. */
   @Override
   public void close() {
+    leases.releaseLocks();
     db.close();
   }
 }

@@ -213,6 +213,11 @@ public final class CycleRunner {
       cursor = Math.max(cursor, pulled.cursor());
       tracker.update(s -> s.withPhase(before.phase(), before.reasonCode(), before.reasonMessage())
           .withServerLatest(page.latestSeq()));
+      if (pulled.quarantined() > 0) {
+        // A cycle right away shows the quarantine in the status (reason inbound_quarantined).
+        outcomes.inboxChanged();
+        return LongPollApplied.MORE;
+      }
       return page.hasMore() ? LongPollApplied.MORE : LongPollApplied.APPLIED;
     } catch (LeaseLostException e) {
       outcomes.leaseLost(e.getMessage(), t0, new PushStep.Outcome(), pulled);

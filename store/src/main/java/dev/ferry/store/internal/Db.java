@@ -53,6 +53,7 @@ public final class Db implements AutoCloseable {
   private final ReentrantLock writeLock = new ReentrantLock();
   private final ReentrantLock readLock = new ReentrantLock();
   private final @Nullable ConnectionPool pool;
+  private final @Nullable Path file;
   private volatile boolean closed;
 
   private Db(StoreConfig config, String description, ConnectionOpener opener, Jdbi hostJdbi,
@@ -72,6 +73,7 @@ public final class Db implements AutoCloseable {
       this.writer = w;
       this.reader = r;
       write("opening " + description, tx -> Schema.migrate(tx, description, config.random()));
+      this.file = mainFile(r);
       dataVersion();
     } catch (RuntimeException e) {
       closeQuietly(r);
@@ -123,6 +125,29 @@ public final class Db implements AutoCloseable {
     Jdbi internal = Jdbi.create(new HostConnections(hostJdbi));
     String description = "the host's SQLite database";
     return new Db(config, description, new ConnectionOpener(internal, hostJdbi, description, config), hostJdbi, null);
+  }
+
+  /** The database's main file as SQLite names it (absolute), or null for an in-memory database. */
+  private static @Nullable Path mainFile(Handle h) {
+    try (Statement s = h.getConnection().createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA database_list")) {
+      while (rs.next()) {
+        String name = rs.getString(2);
+        String path = rs.getString(3);
+        if ("main".equals(name) && path != null && !path.isEmpty()) {
+          return Path.of(path).toAbsolutePath().normalize();
+        }
+      }
+      return null;
+    } catch (SQLException | RuntimeException e) {
+      LOG.debug("cannot tell the database file: {}", e.toString());
+      return null;
+    }
+  }
+
+  /** The database's main file, or null when it has none (in-memory). */
+  public @Nullable Path file() {
+    return file;
   }
 
   /** The configuration the store was opened with. */
