@@ -57,6 +57,7 @@ public final class CycleRunner {
   private final CycleOutcomes outcomes;
   private final String target;
   private final Runnable checkpoint = this::checkpoint;
+  private final Pruner pruner;
   private volatile long cursor;
 
   public CycleRunner(SyncStore store, SyncConfig config, LeaseKeeper keeper, StatusTracker tracker, Backoff backoff,
@@ -72,6 +73,7 @@ public final class CycleRunner {
     this.scheduler = scheduler;
     this.outcomes = new CycleOutcomes(store, config, keeper, tracker, backoff, scheduler);
     this.target = config.target();
+    this.pruner = Pruner.of(store, target, scheduler);
   }
 
   /**
@@ -160,7 +162,9 @@ public final class CycleRunner {
         pull.run(writer, state.lastPulledSeq(), checkpoint, pulled);
         cursor = Math.max(cursor, pulled.cursor());
       }
-      return outcomes.succeed(writer, state, t0, pushed, pulled, pullSkipped);
+      CycleResult result = outcomes.succeed(writer, state, t0, pushed, pulled, pullSkipped);
+      pruner.afterSuccess();
+      return result;
     } catch (CycleAbort a) {
       return switch (a.why()) {
         case STOPPED -> outcomes.interrupted(Outcome.STOPPED, t0, pushed, pulled);
