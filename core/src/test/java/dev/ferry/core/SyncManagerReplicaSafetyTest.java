@@ -137,22 +137,53 @@ class SyncManagerReplicaSafetyTest {
       for (Cluster.Replica r : List.of(a, b)) {
         r.manager().syncNow().join();
         try {
-          Await.until(r.name() + " converges on the server log", Duration.ofSeconds(10), () -> expected.equals(r.documents()));
-        } finally {
-          Map<String, String> got = r.documents();
-          for (String k : expected.keySet()) {
-            if (!expected.get(k).equals(got.get(k))) {
-              System.out.println("DIFF " + r.name() + " " + k + " expected " + expected.get(k) + " got " + got.get(k));
-            }
-          }
-          for (PulledMutation m : log) {
-            if (m.entityKey().startsWith("shared-0")) {
-              System.out.println("LOG " + m.seq() + " " + m.replicaId() + " " + m.clientSeq() + " " + m.payload().json());
-            }
-          }
-          System.out.println("IDS a=" + a.store().replicaId() + " b=" + b.store().replicaId());
+          Await.until(r.name() + " converges on the server log", DEADLINE, () -> expected.equals(r.documents()));
+        } catch (AssertionError e) {
+          assertEquals(expected, r.documents(), r.name() + " diverged: " + r.manager().statusJson());
         }
       }
+    }
+  }
+
+  @Test
+  void aFileRestoredFromAnOlderBackup_takesAFreshIdPushesItsNewWritesAndAppliesItsLostFuture() throws Exception {
+    try (Cluster cluster = new Cluster(dir)) {
+      Cluster.Replica before = cluster.replica("a");
+      before.manager().start();
+      for (int i = 0; i < 10; i++) {
+        before.write(MutationDraft.upsert("notes", "note", "old-" + i, "{\"v\":" + i + "}"));
+      }
+      Await.until("pushed before the backup", DEADLINE, () -> before.store().outbox().pendingCount("cloud") == 0);
+      before.manager().close();
+      before.store().close();
+      Path backup = dir.resolve("backup.db");
+      Files.copy(dir.resolve("a.db"), backup);
+
+      Cluster.Replica lived = cluster.replica("a");
+      lived.manager().start();
+      for (int i = 0; i < 10; i++) {
+        lived.write(MutationDraft.upsert("notes", "note", "lost-" + i, "{\"v\":" + i + "}"));
+      }
+      Await.until("the lost future is on the server", DEADLINE, () -> lived.store().outbox().pendingCount("cloud") == 0);
+      lived.manager().close();
+      lived.store().close();
+      Files.copy(backup, dir.resolve("a.db"), StandardCopyOption.REPLACE_EXISTING);
+
+      Cluster.Replica restored = cluster.replica("a");
+      for (int i = 0; i < 10; i++) {
+        restored.write(MutationDraft.upsert("notes", "note", "new-" + i, "{\"v\":" + i + "}"));
+      }
+      restored.manager().start();
+      Await.until("the restored file pushes its new writes", DEADLINE,
+          () -> restored.store().outbox().pendingCount("cloud") == 0
+              && restored.store().outbox().quarantinedCount("cloud") == 0);
+      assertNotNull(restored.manager().status().replicaReset(), restored.manager().statusJson());
+      List<PulledMutation> log = cluster.serverLog();
+      assertEquals(30, log.size(), "old, lost and new writes each once");
+      Map<String, String> expected = Cluster.fold(log);
+      restored.manager().syncNow().join();
+      Await.until("the restored file ends on the server's log, its lost future included", DEADLINE,
+          () -> expected.equals(restored.documents()));
     }
   }
 

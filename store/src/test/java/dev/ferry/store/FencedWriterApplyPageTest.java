@@ -150,7 +150,7 @@ class FencedWriterApplyPageTest {
     writer.ack(List.of(new Ack(first, 9)));
     assertEquals(List.of(), shadows(), "remote 7 lost to local 1 at seq 9 even though local 2 is pending");
     writer.applyPage(List.of(Fixtures.own(store, 9, first, "n-1", "{\"v\":\"local 1\"}")), 9);
-    clock.advance(Duration.ofDays(2));
+    clock.advance(Duration.ofDays(8));
     assertEquals(1, store.outbox().prune(TARGET), "local 1 is acked, passed by the cursor and old");
     FencedWriter renewed = store.fenced(Fixtures.lease(store), new DocumentApplier());
     renewed.quarantine(second, "validation_error", "refused by the server");
