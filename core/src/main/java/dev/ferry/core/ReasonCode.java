@@ -48,7 +48,12 @@ public enum ReasonCode {
    */
   RESYNC_REQUIRED,
   /** An unexpected exception inside a cycle (a bug, the host's applier, the database); contained. */
-  INTERNAL_ERROR;
+  INTERNAL_ERROR,
+  /**
+   * Sync is healthy, but pulled mutations that could not be applied wait in the inbound quarantine
+   * ({@code ferry inbox list}; retry or skip them).
+   */
+  INBOUND_QUARANTINED;
 
   private final String wireName = name().toLowerCase(Locale.ROOT);
 

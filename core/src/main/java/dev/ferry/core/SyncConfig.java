@@ -105,7 +105,10 @@ public final class SyncConfig {
 
   /**
    * The lease owner name, if set; when empty each manager makes its own with {@link
-   * dev.ferry.store.LeaseStore#defaultOwner()}, so two managers never share one by accident.
+   * dev.ferry.store.LeaseStore#defaultOwner()}, so two managers never share one by accident. A name
+   * set here is made unique the same way ({@link dev.ferry.store.LeaseStore#uniqueOwner}: {@code
+   * <name>/<pid>/<random>}), since two processes holding the lease under one name would both pass
+   * its fence.
    */
   public Optional<String> owner() {
     return Optional.ofNullable(owner);

@@ -77,7 +77,8 @@ public final class SyncManager implements AutoCloseable {
     this.config = config;
     this.target = config.target();
     checkApplier(store, applier, config);
-    String owner = config.owner().orElseGet(LeaseStore::defaultOwner);
+    // A fixed name gets a unique suffix: two processes sharing one owner could both hold the lease.
+    String owner = config.owner().map(LeaseStore::uniqueOwner).orElseGet(LeaseStore::defaultOwner);
     this.engine = new Engine(store, transport, applier, config, scheduler, leaseScheduler, owner);
   }
 

@@ -4,6 +4,7 @@ import dev.ferry.core.internal.StatusAssembler;
 import dev.ferry.core.internal.StatusJson;
 import dev.ferry.store.ErrorEntry;
 import dev.ferry.store.LeaseInfo;
+import dev.ferry.store.ReplicaReset;
 import dev.ferry.store.SyncStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +54,12 @@ import org.jspecify.annotations.Nullable;
  * @param totalApplied mutations handed to the applier, all time
  * @param totalFailures failed cycles recorded, all time
  * @param recentErrors the last classified errors, newest first
+ * @param inboundQuarantinedCount pulled mutations in the inbound quarantine ({@link
+ *     dev.ferry.store.Inbox}): they could not be applied and wait for an operator
+ * @param inboundQuarantinedKeys the first quarantined keys ({@code project/entity/entity_key}) with
+ *     their counts
+ * @param replicaReset the last time the file took a fresh replica id (restored or copied file,
+ *     operator reset), or null
  */
 public record SyncStatus(
     String target,
@@ -81,7 +88,10 @@ public record SyncStatus(
     long totalPulled,
     long totalApplied,
     long totalFailures,
-    List<ErrorEntry> recentErrors) {
+    List<ErrorEntry> recentErrors,
+    long inboundQuarantinedCount,
+    Map<String, Long> inboundQuarantinedKeys,
+    @Nullable ReplicaReset replicaReset) {
 
   /**
    * Copies the collections.
@@ -101,6 +111,10 @@ public record SyncStatus(
     nonEnrolledPending = Map.copyOf(nonEnrolledPending);
     pauseReasons = Set.copyOf(pauseReasons);
     recentErrors = List.copyOf(recentErrors);
+    if (inboundQuarantinedCount < 0) {
+      throw new IllegalArgumentException("status counts must not be negative");
+    }
+    inboundQuarantinedKeys = Map.copyOf(inboundQuarantinedKeys);
   }
 
   /**

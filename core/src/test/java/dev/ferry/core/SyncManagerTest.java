@@ -204,7 +204,7 @@ class SyncManagerTest extends ManagerFixture {
     scheduler.runDue(); // the change watchers take their baselines
     SyncStatus waiting = b.status();
     assertEquals(Phase.IDLE, waiting.phase());
-    assertEquals("holder-a", waiting.lease().owner());
+    assertEquals(a.owner(), waiting.lease().owner());
 
     int pushesBefore = server.pushCalls();
     write(storeB, "written-by-b");

@@ -50,7 +50,8 @@ class SyncStatusTest {
     JsonNode json = WireJson.mapper().readTree(rig.status().toJson());
     assertEquals(List.of("target", "replica_id", "read_at", "live", "phase", "reason_code", "reason_message",
         "last_error", "consecutive_failures", "backoff_until", "last_sync_at", "last_outcome", "pending",
-        "quarantined", "non_enrolled_pending", "cursor", "lease", "pause_reasons", "totals", "recent_errors"),
+        "quarantined", "non_enrolled_pending", "inbound_quarantined", "replica_reset", "cursor", "lease",
+        "pause_reasons", "totals", "recent_errors"),
         names(json));
     assertEquals("pull_failed", json.get("phase").asText());
     assertEquals("transport_failed", json.get("reason_code").asText());

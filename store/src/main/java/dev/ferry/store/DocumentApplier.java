@@ -19,8 +19,10 @@ import java.util.List;
  * <p>When the server's log is replaced ({@link #resetSynced}), documents no local write keeps are
  * deleted and the rest forget their server seq, so the new log rebuilds them from its first seq.
  *
- * <p>Any other op fails the page ({@link ApplyFailedException}) instead of being dropped
- * silently: a host with its own ops needs its own applier. Stateless and thread-safe.
+ * <p>Any other op is refused with {@link PoisonMutationException} instead of being dropped
+ * silently: the store moves that mutation to the inbound quarantine ({@link Inbox}), where an
+ * operator sees it, and applies the rest. A host with its own ops needs its own applier. Stateless
+ * and thread-safe.
  */
 public final class DocumentApplier implements MutationApplier {
 
@@ -65,7 +67,7 @@ public final class DocumentApplier implements MutationApplier {
     return switch (m.op()) {
       case MutationDraft.UPSERT -> false;
       case MutationDraft.DELETE -> true;
-      default -> throw new IllegalArgumentException(
+      default -> throw new PoisonMutationException(m.serverSeq(),
           "the document applier knows ops upsert and delete, but server seq " + m.serverSeq() + " has op '"
               + m.op() + "'");
     };

@@ -8,6 +8,7 @@ import dev.ferry.store.internal.LogResets;
 import dev.ferry.store.internal.MutationWrites;
 import dev.ferry.store.internal.PageApplier;
 import dev.ferry.store.internal.Protection;
+import dev.ferry.store.internal.ReplicaIds;
 import dev.ferry.store.internal.TargetDao;
 import java.util.Collection;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class FencedWriter {
     this.db = db;
     this.fence = Objects.requireNonNull(fence, "fence must not be null");
     this.applier = Objects.requireNonNull(applier, "applier must not be null");
-    this.pages = new PageApplier(applier, db.replicaId());
+    this.pages = new PageApplier(applier);
   }
 
   /** The fence every write checks. */
@@ -167,16 +168,27 @@ public final class FencedWriter {
    *   <li>Shadows whose protection lifted since the last page (e.g. an operator dropped the
    *       protecting row) are resolved first, oldest first.
    *   <li>Mutations at or below the cursor are skipped; the cursor only moves forward.
-   *   <li>Own echoes ({@code replicaId} = this replica) are not applied: the local tables already
-   *       hold the write. An echo acks its row if that is still pending (like a {@code duplicate}
-   *       push answer). The exception is a write that stopped protecting its key before the
-   *       server ordered it (quarantined, then requeued; dropped while in flight): remote writes
-   *       may have landed over it meanwhile, so its echo goes on like a remote mutation.
+   *   <li>Own echoes (under this file's replica id, or a former one) are not applied when the
+   *       local row with their client seq is that very write (acked at the echo's seq, or the same
+   *       project, entity, key, op and payload): the local tables already hold it. An echo acks its
+   *       row if that is still pending (like a {@code duplicate} push answer). The exception is a
+   *       write that stopped protecting its key before the server ordered it (quarantined, then
+   *       requeued; dropped while in flight): remote writes may have landed over it meanwhile, so
+   *       its echo goes on like a remote mutation. An echo that is not this file's write goes on
+   *       like a remote mutation too, and is never acked; under the current id it means that
+   *       another history uses the id (a restored or copied file), and the file takes a fresh
+   *       replica id ({@link SyncStore#resetReplicaId}) in this transaction.
    *   <li>A mutation whose key has an acked local write with a higher server seq is dropped
    *       (superseded); one whose key has a pending local write becomes the key's shadow.
    *   <li>Everything else goes to the applier ({@link MutationApplier#applyAll}) in server order,
    *       in this transaction, then the cursor moves to the page's last seq and the totals grow.
    * </ol>
+   *
+   * A mutation the applier cannot apply is contained ({@link Inbox}): refused as poison ({@link
+   * PoisonMutationException}) or failed the same way {@value Inbox#MAX_APPLY_ATTEMPTS} times, it
+   * goes to the inbound quarantine and the rest of the page is applied; failed fewer times, the
+   * mutations before it are applied and committed, the cursor stops before it, and {@link
+   * ApplyFailedException} names it. A transient failure (a busy database) fails the whole page.
    *
    * The first page binds the target to the applier's {@link MutationApplier#id()}; a page with a
    * different applier is refused. Local writes the applier itself records during a page do not
@@ -185,15 +197,47 @@ public final class FencedWriter {
    * @param page mutations in strictly increasing server seq (checked before anything is written)
    * @param serverLatestSeq the server's {@code latest_seq} from the same response
    * @throws LeaseLostException if the fence is stale; nothing changed
-   * @throws ApplyFailedException if the applier threw; nothing of the page remains, cursor unmoved
+   * @throws ApplyFailedException if the applier failed (see above for what was kept)
    * @throws StoreException {@code APPLIER_MISMATCH} if the target was set up with another applier
    */
   public ApplyResult applyPage(List<RemoteMutation> page, long serverLatestSeq) {
+    return applyPage(page, List.of(), serverLatestSeq);
+  }
+
+  /**
+   * Like {@link #applyPage(List, long)} for a page of which some mutations could not be mapped:
+   * those go to the inbound quarantine ({@link Inbox#UNMAPPABLE}) and the cursor moves past them.
+   *
+   * @param unmappable the page's mutations that could not be mapped, in any order
+   */
+  public ApplyResult applyPage(List<RemoteMutation> page, List<UnmappableMutation> unmappable,
+      long serverLatestSeq) {
     List<RemoteMutation> checked = PageApplier.checkPage(page);
+    List<UnmappableMutation> bad = List.copyOf(Objects.requireNonNull(unmappable, "unmappable must not be null"));
     Checks.notNegative(serverLatestSeq, "serverLatestSeq");
-    return db.write("applying a page of " + checked.size() + " mutations", tx -> {
+    PageApplier.Outcome outcome = db.write("applying a page of " + (checked.size() + bad.size()) + " mutations",
+        tx -> {
+          Fencing.check(tx, fence);
+          return pages.apply(tx, fence, checked, bad, serverLatestSeq);
+        });
+    if (outcome.failure() != null) {
+      throw outcome.failure();
+    }
+    return outcome.result();
+  }
+
+  /**
+   * Takes a fresh replica id under the fence: the push answered {@code replica_conflict}, so another
+   * history uses this file's id. See {@link SyncStore#resetReplicaId}.
+   *
+   * @return the new id
+   * @throws LeaseLostException if the fence is stale; nothing changed
+   */
+  public String resetReplicaId(String reason) {
+    Checks.text(reason, "reason");
+    return db.write("taking a fresh replica id", tx -> {
       Fencing.check(tx, fence);
-      return pages.apply(tx, fence, checked, serverLatestSeq);
+      return ReplicaIds.rotate(tx, reason);
     });
   }
 

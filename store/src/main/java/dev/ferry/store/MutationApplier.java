@@ -8,9 +8,13 @@ import java.util.List;
  * ApplyContext#connection()} (never another connection: it would wait for the lock this
  * transaction holds) and your writes commit together with the cursor, or not at all.
  *
- * <p>Throwing rolls back the whole page and surfaces as {@link ApplyFailedException}; the same
- * page is offered again by the next cycle, so make a failure that cannot heal visible rather than
- * throwing forever. Do not commit, roll back or record outbox mutations from an applier.
+ * <p>Throwing undoes the applier's writes of that call; the store then finds the mutation that
+ * fails, applies the ones before it and offers it again by the next cycle ({@link
+ * ApplyFailedException}). Throw {@link PoisonMutationException} for a mutation that can never be
+ * applied: it goes to the inbound quarantine ({@link Inbox}) at once and the rest of the log is
+ * applied; any other failure quarantines it after {@value Inbox#MAX_APPLY_ATTEMPTS} failures of
+ * the same kind, except a busy database, which is never poison. Do not commit, roll back or record
+ * outbox mutations from an applier.
  *
  * <p>The store has already left out own echoes the local tables hold, and protected keys (see {@link
  * FencedWriter#applyPage}); the applier sees mutations in increasing server seq.
@@ -21,7 +25,7 @@ public interface MutationApplier {
   /**
    * Applies one mutation.
    *
-   * @throws Exception to roll back the page
+   * @throws Exception to refuse the mutation (see the class comment)
    */
   void apply(ApplyContext context, RemoteMutation mutation) throws Exception;
 
@@ -29,7 +33,7 @@ public interface MutationApplier {
    * Applies several mutations in the given (server seq) order; by default one by one. Override to
    * batch statements: the store calls this once per page with everything it decided to apply.
    *
-   * @throws Exception to roll back the page
+   * @throws Exception to refuse the page; the store then looks for the mutation that fails alone
    */
   default void applyAll(ApplyContext context, List<RemoteMutation> mutations) throws Exception {
     for (RemoteMutation m : mutations) {

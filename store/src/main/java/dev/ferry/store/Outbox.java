@@ -4,6 +4,7 @@ import dev.ferry.store.internal.Checks;
 import dev.ferry.store.internal.Db;
 import dev.ferry.store.internal.MutationWrites;
 import dev.ferry.store.internal.OutboxQueries;
+import dev.ferry.store.internal.Pruning;
 import dev.ferry.store.internal.Recorder;
 import dev.ferry.store.internal.Released;
 import java.sql.Connection;
@@ -32,7 +33,7 @@ import org.jdbi.v3.core.Handle;
  */
 public final class Outbox {
 
-  private static final int PRUNE_CHUNK = 5_000;
+  private static final int PRUNE_STEP = 1_000;
 
   private final Db db;
   private final Recorder recorder;
@@ -186,26 +187,46 @@ public final class Outbox {
 
   /**
    * Deletes acked rows of the target that the cursor has passed ({@code server_seq <=
-   * last_pulled_seq}) and that are older than {@link StoreConfig#retention()}. Works in chunks of
-   * {@value #PRUNE_CHUNK} rows, each its own short transaction, so hosts never wait long for the
-   * lock. Needs no lease: what it deletes can no longer protect anything. Also forgets dropped
-   * writes whose echo never came within the retention (the server never stored them).
+   * last_pulled_seq}) and that are older than {@link StoreConfig#retention()}, in steps of {@value
+   * #PRUNE_STEP} rows (see {@link #pruneStep}). Needs no lease: what it deletes can no longer
+   * protect anything. Also forgets dropped writes whose echo never came within the retention (the
+   * server never stored them). The sync loop does this by itself; this is for tools.
    *
    * @return how many acked rows were deleted
    */
   public int prune(String target) {
-    Checks.text(target, "target");
-    long cutoff = db.config().clock().millis() - db.config().retention().toMillis();
     int total = 0;
     while (true) {
-      int n = db.write("pruning acked mutations", tx -> MutationWrites.pruneChunk(tx, target, cutoff, PRUNE_CHUNK));
+      int n = pruneStep(target, PRUNE_STEP);
       total += n;
-      if (n < PRUNE_CHUNK) {
-        break;
+      if (n < PRUNE_STEP) {
+        return total;
       }
     }
-    db.write("pruning dropped mutations", tx -> Released.prune(tx, target, cutoff));
-    return total;
+  }
+
+  /**
+   * One short step of {@link #prune}: up to {@code limit} prunable acked rows, oldest server seq
+   * first, and, once no acked row is left to prune, up to {@code limit} forgotten dropped writes.
+   * The rows are found on the read connection, so the search never holds the write lock; only the
+   * deletion of exactly those rows does, a time that grows with {@code limit} alone.
+   *
+   * @param limit 1 to 100,000
+   * @return how many acked rows were deleted; fewer than {@code limit} means none is left for now
+   */
+  public int pruneStep(String target, int limit) {
+    Checks.text(target, "target");
+    if (limit < 1 || limit > 100_000) {
+      throw new IllegalArgumentException("limit must be between 1 and 100000 but was " + limit);
+    }
+    long cutoff = db.config().clock().millis() - db.config().retention().toMillis();
+    List<Long> seqs = db.read("finding prunable mutations", tx -> Pruning.ackedCandidates(tx, target, cutoff, limit));
+    int deleted = seqs.isEmpty() ? 0 : db.write("pruning " + seqs.size() + " acked mutations",
+        tx -> Pruning.deleteAcked(tx, seqs, cutoff));
+    if (seqs.size() < limit) {
+      db.write("pruning released writes", tx -> Released.prune(tx, target, cutoff, limit));
+    }
+    return deleted;
   }
 
   static List<Long> checkSeqs(Collection<Long> seqs) {

@@ -38,7 +38,7 @@ public final class StoreConfig {
     this.retention = b.retention;
   }
 
-  /** The defaults: system UTC clock, 1 MiB payloads, 5 s busy timeout, 3 lock retries, 1 day retention. */
+  /** The defaults: system UTC clock, 1 MiB payloads, 5 s busy timeout, 3 lock retries, 7 days retention. */
   public static StoreConfig defaults() {
     return DEFAULTS;
   }
@@ -92,7 +92,11 @@ public final class StoreConfig {
     return lockRetries;
   }
 
-  /** How long acked mutations are kept (for inspection) before {@link Outbox#prune} may delete them. */
+  /**
+   * How long acked mutations are kept after they were recorded before the sync loop prunes them
+   * ({@link Outbox#pruneStep}): for inspection, and so that they can be pushed again should the
+   * server's log lose them (a restored server). Default 7 days.
+   */
   public Duration retention() {
     return retention;
   }
@@ -104,7 +108,7 @@ public final class StoreConfig {
     private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
     private Duration busyTimeout = Duration.ofSeconds(5);
     private int lockRetries = 3;
-    private Duration retention = Duration.ofDays(1);
+    private Duration retention = Duration.ofDays(7);
 
     private Builder() {}
 

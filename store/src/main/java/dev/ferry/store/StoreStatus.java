@@ -21,6 +21,10 @@ import org.jspecify.annotations.Nullable;
  * @param enrolledProjects the enrolled projects (meaningful in explicit enrollment)
  * @param pauseReasons the named pause reasons; sync runs only while empty
  * @param recentErrors the last classified errors, newest first
+ * @param inboundQuarantinedCount pulled mutations in the inbound quarantine ({@link Inbox})
+ * @param inboundQuarantinedKeys the first {@value #MAX_KEYS_SHOWN} quarantined keys ({@code
+ *     project/entity/entity_key}) with their counts
+ * @param replicaReset the last time the file took a fresh replica id, or null
  */
 public record StoreStatus(
     String replicaId,
@@ -33,7 +37,13 @@ public record StoreStatus(
     Map<String, Long> nonEnrolledPending,
     Set<String> enrolledProjects,
     Set<String> pauseReasons,
-    List<ErrorEntry> recentErrors) {
+    List<ErrorEntry> recentErrors,
+    long inboundQuarantinedCount,
+    Map<String, Long> inboundQuarantinedKeys,
+    @Nullable ReplicaReset replicaReset) {
+
+  /** How many quarantined keys a status names at most. */
+  public static final int MAX_KEYS_SHOWN = 20;
 
   /** Copies the collections; @throws IllegalArgumentException for negative counts */
   public StoreStatus {
@@ -45,6 +55,8 @@ public record StoreStatus(
     enrolledProjects = Set.copyOf(enrolledProjects);
     pauseReasons = Set.copyOf(pauseReasons);
     recentErrors = List.copyOf(recentErrors);
+    Checks.notNegative(inboundQuarantinedCount, "inboundQuarantinedCount");
+    inboundQuarantinedKeys = Map.copyOf(inboundQuarantinedKeys);
   }
 
   /** The target this status is about. */

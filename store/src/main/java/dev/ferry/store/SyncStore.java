@@ -4,6 +4,7 @@ import dev.ferry.store.internal.Checks;
 import dev.ferry.store.internal.Db;
 import dev.ferry.store.internal.HostStatementCache;
 import dev.ferry.store.internal.Recorder;
+import dev.ferry.store.internal.ReplicaIds;
 import dev.ferry.store.internal.StatusReader;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -30,6 +31,7 @@ public final class SyncStore implements AutoCloseable {
   private final LeaseStore leases;
   private final TargetStore targets;
   private final Documents documents;
+  private final Inbox inbox;
 
   private SyncStore(Db db) {
     this.db = db;
@@ -38,6 +40,7 @@ public final class SyncStore implements AutoCloseable {
     this.leases = new LeaseStore(db);
     this.targets = new TargetStore(db);
     this.documents = new Documents(db, recorder);
+    this.inbox = new Inbox(db);
   }
 
   /**
@@ -82,9 +85,30 @@ public final class SyncStore implements AutoCloseable {
     return new SyncStore(Db.open(hostJdbi, config));
   }
 
-  /** This file's replica id: a random UUID made on first open and kept in {@code ferry_meta}. */
+  /**
+   * This file's replica id: a random UUID made on first open and kept in {@code ferry_meta}, as the
+   * file says now (see {@link #resetReplicaId}).
+   */
   public String replicaId() {
     return db.replicaId();
+  }
+
+  /**
+   * Takes a fresh replica id, for a file restored from a backup or copied to another machine: both
+   * would otherwise hand out client seqs the server already holds under the old id. Every pending
+   * write stays pending and is pushed under the new id; rows quarantined for {@code
+   * replica_conflict} go back to pending; acked rows stay as they are. The old id is kept as a
+   * former id: pulled mutations under it count as this file's own only where a local row is that
+   * very write, all others are applied like remote ones. The sync loop does the same by itself when
+   * it finds another history under its id (a {@code replica_conflict} push answer, or a pulled
+   * mutation under its id that it did not write). Needs no lease; logged at WARN.
+   *
+   * @param reason why, kept with the old id and shown in status
+   * @return the new replica id
+   */
+  public String resetReplicaId(String reason) {
+    Checks.text(reason, "reason");
+    return db.write("taking a fresh replica id", tx -> ReplicaIds.rotate(tx, reason));
   }
 
   /** The settings the store was opened with. */
@@ -116,6 +140,11 @@ public final class SyncStore implements AutoCloseable {
   /** Per-target settings and state. */
   public TargetStore targets() {
     return targets;
+  }
+
+  /** The inbound quarantine: pulled mutations that could not be applied. */
+  public Inbox inbox() {
+    return inbox;
   }
 
   /** The built-in document store. */
@@ -154,6 +183,7 @@ public final class SyncStore implements AutoCloseable {
   /** Closes the store's connections after the work in progress on them. Idempotent. */
   @Override
   public void close() {
+    leases.releaseLocks();
     db.close();
   }
 }

@@ -4,7 +4,6 @@ import static dev.ferry.store.Fixtures.TARGET;
 import static dev.ferry.store.Fixtures.note;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -142,13 +141,16 @@ class DocumentsTest {
   }
 
   @Test
-  void documentApplier_unknownOp_failsThePageInsteadOfDroppingIt() {
+  void documentApplier_unknownOp_isQuarantinedAsPoisonInsteadOfDroppedOrBlockingThePage() {
     FencedWriter w = store.fenced(Fixtures.lease(store), new DocumentApplier());
-    RemoteMutation merge = new RemoteMutation(1, "other", 1, "notes", "note", "a", "merge", "{}", 0, 0);
-    ApplyFailedException e = assertThrows(ApplyFailedException.class, () -> w.applyPage(List.of(merge), 1));
-    assertInstanceOf(IllegalArgumentException.class, e.getCause());
-    assertTrue(e.getCause().getMessage().contains("op 'merge'"));
-    assertEquals(0, store.targets().state(TARGET).lastPulledSeq());
+    RemoteMutation merge = new RemoteMutation(2, "other", 2, "notes", "note", "a", "merge", "{}", 0, 0);
+    ApplyResult r = w.applyPage(List.of(Fixtures.remote(1, "b", "{}"), merge, Fixtures.remote(3, "c", "{}")), 3);
+    assertEquals(2, r.applied());
+    assertEquals(1, r.quarantined());
+    assertEquals(3, store.targets().state(TARGET).lastPulledSeq());
     assertNull(documents.get("notes", "note", "a").orElse(null));
+    InboundMutation q = store.inbox().list(TARGET, 0, 10).get(0);
+    assertEquals(Inbox.POISON, q.errorCode());
+    assertTrue(q.error().contains("op 'merge'"), q.error());
   }
 }

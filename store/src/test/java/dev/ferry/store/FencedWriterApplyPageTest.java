@@ -150,7 +150,7 @@ class FencedWriterApplyPageTest {
     writer.ack(List.of(new Ack(first, 9)));
     assertEquals(List.of(), shadows(), "remote 7 lost to local 1 at seq 9 even though local 2 is pending");
     writer.applyPage(List.of(Fixtures.own(store, 9, first, "n-1", "{\"v\":\"local 1\"}")), 9);
-    clock.advance(Duration.ofDays(2));
+    clock.advance(Duration.ofDays(8));
     assertEquals(1, store.outbox().prune(TARGET), "local 1 is acked, passed by the cursor and old");
     FencedWriter renewed = store.fenced(Fixtures.lease(store), new DocumentApplier());
     renewed.quarantine(second, "validation_error", "refused by the server");
@@ -170,12 +170,11 @@ class FencedWriterApplyPageTest {
   }
 
   @Test
-  void applierThrows_rollsBackCursorDocumentsShadowsAndHostWrites() {
+  void applierThrows_keepsWhatCameBeforeAndStopsTheCursorBeforeTheFailingMutation() {
     store.jdbi().useHandle(h -> h.execute("CREATE TABLE host_log (seq INTEGER)"));
     long seq = put("n-1", "{\"v\":\"local\"}");
     writer.applyPage(List.of(remote(1, "n-1", "{\"v\":\"remote 1\"}")), 1);
     store.outbox().drop(List.of(seq));
-    String before = Snapshot.of(store);
 
     IllegalStateException boom = new IllegalStateException("host table is full");
     MutationApplier failing = new MutationApplier() {
@@ -195,10 +194,12 @@ class FencedWriterApplyPageTest {
     FencedWriter w = store.fenced(writer.fence(), failing);
     ApplyFailedException e = assertThrows(ApplyFailedException.class, () -> w.applyPage(Fixtures.page(2, 4), 5));
     assertSame(boom, e.getCause());
-    assertEquals(1, e.serverSeq(), "the released shadow went first");
-    assertTrue(e.getMessage().contains("cursor did not move"), e.getMessage());
-    assertEquals(before, Snapshot.of(store));
-    assertEquals(0, (int) store.jdbi().withHandle(h -> h.select("SELECT count(*) FROM host_log").mapTo(Integer.class).one()));
+    assertEquals(4, e.serverSeq(), "the mutation that failed, not the first of the page");
+    assertTrue(e.getMessage().contains("server seq 4") && e.getMessage().contains("attempt 1 of 3"), e.getMessage());
+    assertEquals(3, store.targets().state(TARGET).lastPulledSeq(), "the cursor waits before the failing mutation");
+    assertEquals(List.of(1L, 2L, 3L), store.jdbi().withHandle(h -> h.select("SELECT seq FROM host_log ORDER BY seq")
+        .mapTo(Long.class).list()), "the released shadow and the mutations before the failing one are applied once");
+    assertEquals(List.of(), shadows());
   }
 
   @Test

@@ -160,9 +160,7 @@ class FencedWriterEchoTest {
       h.execute("INSERT INTO ferry_shadows (target, project, entity, entity_key, server_seq, replica_id, client_seq,"
           + " op, payload, created_at, accepted_at) VALUES ('cloud', 'notes', 'note', 'n-1', 7, 'other', 7,"
           + " 'upsert', '{\"v\":\"remote 7\"}', 1, 2)");
-      h.execute("DROP TABLE ferry_released");
-      Fixtures.dropSchema3(h);
-      h.execute("UPDATE ferry_meta SET value = '1' WHERE key = 'schema_version'");
+      Fixtures.backToSchema1(h);
     });
     store = Fixtures.open(dir, clock);
     writer = store.fenced(Fixtures.lease(store), new DocumentApplier());
@@ -178,9 +176,7 @@ class FencedWriterEchoTest {
     store.close();
     Jdbi raw = Jdbi.create("jdbc:sqlite:" + dir.resolve("app.db"));
     raw.useHandle(h -> {
-      h.execute("DROP TABLE ferry_released");
-      Fixtures.dropSchema3(h);
-      h.execute("UPDATE ferry_meta SET value = '1' WHERE key = 'schema_version'");
+      Fixtures.backToSchema1(h);
     });
     store = Fixtures.open(dir, clock);
     writer = store.fenced(Fixtures.lease(store), new DocumentApplier());

@@ -51,17 +51,28 @@ final class Fixtures {
     return info.fence();
   }
 
+  /** Turns a file back into what schema version 1 left (the tables of later versions gone). */
+  static void backToSchema1(org.jdbi.v3.core.Handle h) {
+    h.execute("DROP TABLE ferry_released");
+    dropSchema3(h);
+    h.execute("UPDATE ferry_meta SET value = '1' WHERE key = 'schema_version'");
+  }
+
   /** Records a mutation in its own host transaction. */
   static long record(SyncStore store, MutationDraft draft) {
     return store.jdbi().inTransaction(h -> store.outbox().record(h, draft));
   }
 
-  /** Takes back what schema 3 added (push and pull backoff columns), to fake an older file. */
+  /** Takes back what schema 3 added, to fake an older file (the caller sets the version). */
   static void dropSchema3(org.jdbi.v3.core.Handle h) {
     for (String column : List.of("push_failures", "push_backoff_until", "pull_failures", "pull_backoff_until")) {
       h.execute("ALTER TABLE ferry_targets DROP COLUMN " + column);
     }
     h.execute("ALTER TABLE ferry_targets DROP COLUMN log_id");
     h.execute("ALTER TABLE ferry_targets DROP COLUMN cursor_anchor");
+    h.execute("DROP TABLE ferry_inbound_quarantine");
+    h.execute("DROP TABLE ferry_inbound_attempts");
+    h.execute("DROP TABLE ferry_former_replica_ids");
+    h.execute("ALTER TABLE ferry_leases DROP COLUMN lock_held");
   }
 }

@@ -85,7 +85,7 @@ class OutboxTest {
     Fence fence = Fixtures.lease(store);
     store.fenced(fence, new DocumentApplier()).ack(List.of(new Ack(first, 1), new Ack(second, 2)));
     store.fenced(fence, new DocumentApplier()).applyPage(List.of(Fixtures.own(store, 2, second, "b", "{}")), 2);
-    clock.advance(Duration.ofDays(2));
+    clock.advance(Duration.ofDays(8));
     assertEquals(2, outbox.prune(TARGET));
     assertTrue(record(store, note("c", "{}")) > second);
     assertEquals(second + 1, outbox.highestSeq());
@@ -271,7 +271,7 @@ class OutboxTest {
     w.applyPage(List.of(Fixtures.own(store, 1, a, "a", "{}"), Fixtures.remote(3, "x", "{}")), 5);
 
     assertEquals(0, outbox.prune(TARGET), "younger than the retention");
-    clock.advance(Duration.ofDays(1).plusMillis(1));
+    clock.advance(Duration.ofDays(7).plusMillis(1));
     assertEquals(1, outbox.prune(TARGET), "b's server seq 5 is above the cursor 3");
     assertEquals(List.of(b), seqsOf(outbox.list(TARGET, MutationState.ACKED, 10)));
     assertEquals(List.of(c), seqsOf(outbox.list(TARGET, MutationState.PENDING, 10)));
@@ -287,7 +287,7 @@ class OutboxTest {
 
     outbox.prune(TARGET);
     assertEquals(List.of(dropped, quarantined), releasedSeqs(), "a dropped write may still be in flight");
-    clock.advance(Duration.ofDays(1).plusMillis(1));
+    clock.advance(Duration.ofDays(7).plusMillis(1));
     outbox.prune(TARGET);
     assertEquals(List.of(quarantined), releasedSeqs());
   }

@@ -15,7 +15,7 @@ class StoreConfigTest {
     assertEquals(1 << 20, c.maxPayloadBytes());
     assertEquals(Duration.ofSeconds(5), c.busyTimeout());
     assertEquals(3, c.lockRetries());
-    assertEquals(Duration.ofDays(1), c.retention());
+    assertEquals(Duration.ofDays(7), c.retention());
   }
 
   @Test

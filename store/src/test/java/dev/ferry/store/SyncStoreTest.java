@@ -47,8 +47,9 @@ class SyncStoreTest {
         assertEquals("3", meta(h, "schema_version"));
         List<String> tables = h.select("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             + " ORDER BY name").mapTo(String.class).list();
-        assertEquals(List.of("ferry_documents", "ferry_enrolled", "ferry_errors", "ferry_leases", "ferry_meta",
-            "ferry_mutations", "ferry_pause_reasons", "ferry_released", "ferry_shadows", "ferry_targets"), tables);
+        assertEquals(List.of("ferry_documents", "ferry_enrolled", "ferry_errors", "ferry_former_replica_ids",
+            "ferry_inbound_attempts", "ferry_inbound_quarantine", "ferry_leases", "ferry_meta", "ferry_mutations",
+            "ferry_pause_reasons", "ferry_released", "ferry_shadows", "ferry_targets"), tables);
       }
     }
   }

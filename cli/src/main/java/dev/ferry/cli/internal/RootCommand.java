@@ -19,6 +19,8 @@ import picocli.CommandLine.IVersionProvider;
       SyncCommand.class,
       StatusCommand.class,
       OutboxCommand.class,
+      InboxCommand.class,
+      ReplicaCommand.class,
       PauseCommand.class,
       ResumeCommand.class,
       ResyncCommand.class,

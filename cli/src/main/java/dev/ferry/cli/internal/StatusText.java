@@ -16,7 +16,9 @@ final class StatusText {
 
   static void print(PrintWriter out, SyncStatus s) {
     row(out, "target", s.target());
-    row(out, "replica", s.replicaId());
+    row(out, "replica", s.replicaId() + (s.replicaReset() == null ? "" : " (fresh since "
+        + Instant.ofEpochMilli(s.replicaReset().atMillis()) + ", was " + s.replicaReset().previousId() + ": "
+        + s.replicaReset().reason() + ")"));
     row(out, "phase", s.phase().wireName() + (s.live() ? "" : " (last persisted)"));
     row(out, "reason", s.reasonCode() == null ? "-" : s.reasonCode().wireName() + orEmpty(s.reasonMessage()));
     row(out, "last error", s.lastError() == null ? "-" : s.lastError());
@@ -26,6 +28,10 @@ final class StatusText {
     Duration age = s.oldestPendingAge();
     row(out, "pending", s.pendingCount() + (age == null ? "" : ", oldest " + age.toMillis() + " ms old"));
     row(out, "quarantined", Long.toString(s.quarantinedCount()));
+    if (s.inboundQuarantinedCount() > 0) {
+      row(out, "inbox (not applied)", s.inboundQuarantinedCount() + ": "
+          + String.join(", ", s.inboundQuarantinedKeys().keySet()) + " (ferry inbox list)");
+    }
     if (!s.nonEnrolledPending().isEmpty()) {
       StringBuilder b = new StringBuilder();
       for (Map.Entry<String, Long> e : s.nonEnrolledPending().entrySet()) {

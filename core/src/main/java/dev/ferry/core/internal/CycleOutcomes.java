@@ -71,6 +71,11 @@ final class CycleOutcomes {
   /** The phase of the last failure, shown while that side still backs off after the other succeeded. */
   private volatile Phase failedPhase = Phase.BACKOFF;
   private volatile boolean longPollReady;
+  /**
+   * Whether the inbound quarantine may hold something: checked on the first success and after pages
+   * that quarantined, so a steady success costs no read; an operator's skip shows at the next check.
+   */
+  private volatile boolean inboxMayHold = true;
 
   CycleOutcomes(SyncStore store, SyncConfig config, LeaseKeeper keeper, StatusTracker tracker, Backoff backoff,
       Scheduler scheduler) {
@@ -107,6 +112,11 @@ final class CycleOutcomes {
   /** Push's and pull's own failure counts and backoffs. */
   BackoffLanes lanes() {
     return lanes;
+  }
+
+  /** Pulled mutations were quarantined outside a cycle (a long-poll page): the next success looks. */
+  void inboxChanged() {
+    inboxMayHold = true;
   }
 
   boolean longPollReady() {
@@ -150,6 +160,16 @@ final class CycleOutcomes {
         code = ReasonCode.NON_ENROLLED_PENDING_MUTATIONS;
         message = waiting.values().stream().mapToLong(Long::longValue).sum()
             + " mutations wait in projects that are not enrolled: " + waiting;
+      }
+    }
+    if (code == null && (inboxMayHold || pulled.quarantined() > 0)) {
+      long held = store.inbox().count(target);
+      inboxMayHold = held > 0;
+      if (held > 0) {
+        code = ReasonCode.INBOUND_QUARANTINED;
+        message = held + " pulled mutation(s) could not be applied and wait in the inbound quarantine ("
+            + String.join(", ", store.inbox().keys(target, 5).keySet()) + (held > 5 ? ", …" : "")
+            + "): see 'ferry inbox list', then retry or skip them";
       }
     }
     long durationMs = millisSince(t0);

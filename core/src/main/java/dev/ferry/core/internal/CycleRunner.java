@@ -62,6 +62,7 @@ public final class CycleRunner {
   private final CycleOutcomes outcomes;
   private final String target;
   private final Runnable checkpoint = this::checkpoint;
+  private final Pruner pruner;
   private volatile long cursor;
   /** The log id the cursor counts in, as last read; null when unknown. */
   private volatile @Nullable String logId;
@@ -79,6 +80,7 @@ public final class CycleRunner {
     this.scheduler = scheduler;
     this.outcomes = new CycleOutcomes(store, config, keeper, tracker, backoff, scheduler);
     this.target = config.target();
+    this.pruner = Pruner.of(store, target, scheduler);
   }
 
   /**
@@ -206,7 +208,9 @@ public final class CycleRunner {
           }
           guard.adoptIfNew(writer);
           logId = store.targets().state(target).logId();
-          return outcomes.succeed(writer, state, t0, pushed, pulled, pullSkipped, !pushHeld, resetNote);
+          CycleResult result = outcomes.succeed(writer, state, t0, pushed, pulled, pullSkipped, !pushHeld, resetNote);
+          pruner.afterSuccess();
+          return result;
         } catch (LogResetDetected d) {
           if (resetNote != null) {
             // Reset twice in one cycle (two deployments behind one URL, say): fail and back off.
@@ -301,6 +305,11 @@ public final class CycleRunner {
       cursor = Math.max(cursor, pulled.cursor());
       tracker.update(s -> s.withPhase(before.phase(), before.reasonCode(), before.reasonMessage())
           .withServerLatest(page.latestSeq()));
+      if (pulled.quarantined() > 0) {
+        // A cycle right away shows the quarantine in the status (reason inbound_quarantined).
+        outcomes.inboxChanged();
+        return LongPollApplied.MORE;
+      }
       return page.hasMore() ? LongPollApplied.MORE : LongPollApplied.APPLIED;
     } catch (LeaseLostException e) {
       outcomes.leaseLost(e.getMessage(), t0, new PushStep.Outcome(), pulled);

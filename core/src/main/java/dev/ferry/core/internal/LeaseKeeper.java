@@ -24,6 +24,13 @@ import org.slf4j.LoggerFactory;
  * lets the change watcher take over at once when the holder released it. The cycle calls {@link
  * #ensure()}, which touches the database only when the last renewal is older than TTL/3.
  *
+ * <p>A holder also holds the lease's OS file lock (see {@link dev.ferry.store.LeaseStore}), which the
+ * kernel drops when its process dies. While another process holds the lease, the timer checks that
+ * lock every {@value #PROBE_MILLIS} ms without touching the database, and takes the lease over as
+ * soon as it is free: a {@code kill -9}ed holder is replaced within a fraction of a second instead
+ * of after its TTL. A holder found to be without the lock (an older Ferry, say) is not checked
+ * again until the lease changes hands.
+ *
  * <p>Losing or gaining the lease on the timer, and a new holder while waiting, are reported through
  * callbacks (the cycle learns it from {@link #ensure()}). The epoch of a lease
  * rises only when the owner changes; {@link #rotateOwner()} changes this manager's owner name so
@@ -35,6 +42,9 @@ public final class LeaseKeeper {
   private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
   private static final long MIN_RETRY_NANOS = Duration.ofMillis(5).toNanos();
   private static final long RETRY_AFTER_FAILURE_NANOS = Duration.ofSeconds(1).toNanos();
+  /** How often a waiting manager checks whether the holder's file lock is free. */
+  static final long PROBE_MILLIS = 100;
+  private static final long PROBE_NANOS = Duration.ofMillis(PROBE_MILLIS).toNanos();
 
   /**
    * The lease as this manager last saw it.
@@ -73,6 +83,8 @@ public final class LeaseKeeper {
   private volatile boolean timerOn;
   private volatile boolean closed;
   private Scheduler.@Nullable Cancellable timer;
+  /** Timer thread only: the lease (owner and epoch) whose holder was found without the file lock. */
+  private @Nullable String probeUselessFor;
 
   public LeaseKeeper(SyncStore store, String target, String owner, Duration ttl, Scheduler scheduler,
       MutationApplier applier) {
@@ -334,7 +346,19 @@ public final class LeaseKeeper {
     long next = Math.min(renewNanos, RETRY_AFTER_FAILURE_NANOS);
     try {
       View before = view;
+      boolean probed = false;
+      if (probing(before)) {
+        if (!store.leases().holderGone(target, owner)) {
+          next = nextDelayNanos(before);
+          return;
+        }
+        probed = true;
+      }
       View after = acquire();
+      if (probed && !after.mine) {
+        // The lock was free but the holder never had it: it is not a liveness signal for this lease.
+        probeUselessFor = leaseId(after);
+      }
       next = nextDelayNanos(after);
       report(before, after);
     } catch (RuntimeException e) {
@@ -357,7 +381,25 @@ public final class LeaseKeeper {
     }
     // Try right after the holder's lease would lapse, if that is sooner than TTL/3.
     long untilExpiry = Duration.ofMillis(v.lease.expiresAtMillis() - clock.millis() + 1).toNanos();
-    return Math.max(MIN_RETRY_NANOS, Math.min(renewNanos, untilExpiry));
+    long next = Math.max(MIN_RETRY_NANOS, Math.min(renewNanos, untilExpiry));
+    return probeWorthIt(v) ? Math.min(next, PROBE_NANOS) : next;
+  }
+
+  /**
+   * Whether this tick only checks the holder's file lock: another process holds an unexpired lease
+   * and the last full attempt is less than TTL/3 old.
+   */
+  private boolean probing(View v) {
+    return probeWorthIt(v) && v.lease.expiresAtMillis() > clock.millis()
+        && scheduler.nanoTime() - v.checkedAtNanos < renewNanos;
+  }
+
+  private boolean probeWorthIt(View v) {
+    return !v.mine && v.lease != null && v.lease.held() && !leaseId(v).equals(probeUselessFor);
+  }
+
+  private static String leaseId(View v) {
+    return v.lease == null ? "" : v.lease.owner() + "@" + v.lease.epoch();
   }
 
   private void report(View before, View after) {

@@ -2,7 +2,6 @@ package dev.ferry.core.internal;
 
 import dev.ferry.store.ApplyResult;
 import dev.ferry.store.FencedWriter;
-import dev.ferry.store.RemoteMutation;
 import dev.ferry.transport.SyncTransport;
 import dev.ferry.transport.wire.PullResponse;
 import dev.ferry.transport.wire.PulledMutation;
@@ -22,6 +21,7 @@ public final class PullStep {
     int pulled;
     int applied;
     int pages;
+    int quarantined;
     long cursor;
     long serverLatestSeq;
 
@@ -35,6 +35,11 @@ public final class PullStep {
 
     public int pages() {
       return pages;
+    }
+
+    /** Pulled mutations moved to the inbound quarantine. */
+    public int quarantined() {
+      return quarantined;
     }
 
     /** The cursor after the last applied page. */
@@ -109,11 +114,12 @@ public final class PullStep {
    * exactly the new ones.
    */
   public void apply(FencedWriter writer, PullResponse page, Outcome outcome) {
-    List<RemoteMutation> mutations = WireMapping.toRemote(page.mutations());
-    ApplyResult r = writer.applyPage(mutations, page.latestSeq());
+    WireMapping.Page mapped = WireMapping.toRemote(page.mutations());
+    ApplyResult r = writer.applyPage(mapped.mutations(), mapped.unmappable(), page.latestSeq());
     outcome.pages++;
     outcome.pulled += r.pulled();
     outcome.applied += r.applied();
+    outcome.quarantined += r.quarantined();
     outcome.cursor = Math.max(outcome.cursor, r.cursor());
     outcome.serverLatestSeq = Math.max(outcome.serverLatestSeq, page.latestSeq());
   }

@@ -33,6 +33,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code 413 too_large}: the batch is split in halves and each is sent again; a single
  *       mutation that is still too large is quarantined with code {@code too_large}.
  *   <li>Corrupt rows ({@link PendingBatch#corrupt()}) are quarantined with {@link CorruptRow#CODE}.
+ *   <li>{@code rejected} with {@code replica_conflict}: the server holds another write under this
+ *       file's replica id and that client seq, so the file was restored from a backup or copied.
+ *       The rows stay pending, the file takes a fresh replica id ({@link
+ *       FencedWriter#resetReplicaId}) and the step pushes everything pending again under it. Once
+ *       per step: should the fresh id conflict too, the rows are quarantined.
  * </ul>
  *
  * The step stops at the highest seq recorded when it began: later rows belong to the follow-up
@@ -52,6 +57,9 @@ public final class PushStep {
   /** The code a mutation too large even on its own is quarantined with. */
   public static final String TOO_LARGE_CODE = "too_large";
 
+  /** The push answer code for a client seq the server holds with other content under this replica id. */
+  static final String REPLICA_CONFLICT_CODE = "replica_conflict";
+
   /** The server's {@code error_code} for a push with more mutations than its batch cap. */
   static final String BATCH_TOO_LARGE_CODE = "batch_too_large";
 
@@ -63,6 +71,8 @@ public final class PushStep {
     long serverLatestSeq;
     long lastLatestSeq = -1;
     @Nullable String logId;
+    boolean replicaIdReset;
+    boolean restart;
     final Map<String, String> heldBackProjects = new LinkedHashMap<>();
 
     public int pushed() {
@@ -94,6 +104,11 @@ public final class PushStep {
     /** The {@code log_id} of the last answered push, if it carried one. */
     public @Nullable String logId() {
       return logId;
+    }
+
+    /** Whether the step took a fresh replica id after a {@code replica_conflict} answer. */
+    public boolean replicaIdReset() {
+      return replicaIdReset;
     }
 
     /** Held-back projects with the server's code and message for the first refusal of each. */
@@ -193,6 +208,12 @@ public final class PushStep {
       }
       send(writer, batch, outcome);
       after = Math.max(after, batch.get(batch.size() - 1).seq());
+      if (outcome.restart) {
+        // Everything still pending goes again under the fresh replica id.
+        outcome.restart = false;
+        after = 0;
+        continue;
+      }
       if (!full) {
         // Nothing else was pending when the batch was read; later rows come with their own notify.
         return;
@@ -246,6 +267,7 @@ public final class PushStep {
     }
     List<Ack> acks = new ArrayList<>(batch.size());
     List<PushResult> refused = new ArrayList<>();
+    List<PushResult> conflicts = new ArrayList<>();
     Map<String, List<Long>> retry = new LinkedHashMap<>();
     for (PushResult r : response.results()) {
       PendingMutation m = sent.get(r.clientSeq());
@@ -259,11 +281,22 @@ public final class PushStep {
         String text = r.code() + (r.message() == null ? "" : ": " + r.message());
         retry.computeIfAbsent(text, k -> new ArrayList<>()).add(r.clientSeq());
         outcome.heldBackProjects.putIfAbsent(m.project(), text);
+      } else if (REPLICA_CONFLICT_CODE.equals(r.code()) && !outcome.replicaIdReset) {
+        conflicts.add(r);
       } else {
         refused.add(r);
       }
     }
     lane.submit(() -> write(writer, acks, refused, retry, outcome));
+    if (!conflicts.isEmpty()) {
+      lane.await();
+      PushResult first = conflicts.get(0);
+      writer.resetReplicaId("the server answered " + REPLICA_CONFLICT_CODE + " for " + conflicts.size()
+          + " mutation(s), first client seq " + first.clientSeq() + ": it holds other writes under this file's"
+          + " replica id, so the file was restored from a backup or copied");
+      outcome.replicaIdReset = true;
+      outcome.restart = true;
+    }
   }
 
   /** The fenced writes for one batch's answers; runs on the ack lane. */

@@ -119,7 +119,10 @@ public final class StatusAssembler {
         s.totalPulled(),
         s.totalApplied(),
         s.totalFailures(),
-        file.recentErrors());
+        file.recentErrors(),
+        file.inboundQuarantinedCount(),
+        file.inboundQuarantinedKeys(),
+        file.replicaReset());
   }
 
   private static @Nullable Long max(@Nullable Long a, @Nullable Long b) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.core.SyncStatus;
 import dev.ferry.store.ErrorEntry;
 import dev.ferry.store.LeaseInfo;
+import dev.ferry.store.ReplicaReset;
 import dev.ferry.transport.wire.WireJson;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -67,6 +68,23 @@ public final class StatusJson {
     ObjectNode nonEnrolled = root.putObject("non_enrolled_pending");
     for (Map.Entry<String, Long> e : new TreeMap<>(s.nonEnrolledPending()).entrySet()) {
       nonEnrolled.put(e.getKey(), e.getValue());
+    }
+
+    ObjectNode inbound = root.putObject("inbound_quarantined");
+    inbound.put("count", s.inboundQuarantinedCount());
+    ObjectNode keys = inbound.putObject("keys");
+    for (Map.Entry<String, Long> e : new TreeMap<>(s.inboundQuarantinedKeys()).entrySet()) {
+      keys.put(e.getKey(), e.getValue());
+    }
+    ReplicaReset reset = s.replicaReset();
+    if (reset == null) {
+      root.putNull("replica_reset");
+    } else {
+      ObjectNode r = root.putObject("replica_reset");
+      r.put("previous_id", reset.previousId());
+      r.set("at", time(Instant.ofEpochMilli(reset.atMillis())));
+      r.put("reason", reset.reason());
+      r.put("resets", reset.resets());
     }
 
     ObjectNode cursor = root.putObject("cursor");

@@ -2,7 +2,7 @@ package dev.ferry.core.internal;
 
 import dev.ferry.store.PendingMutation;
 import dev.ferry.store.RemoteMutation;
-import dev.ferry.transport.TransportException;
+import dev.ferry.store.UnmappableMutation;
 import dev.ferry.transport.wire.PulledMutation;
 import dev.ferry.transport.wire.PushMutation;
 import dev.ferry.transport.wire.RawJson;
@@ -35,14 +35,20 @@ public final class WireMapping {
   }
 
   /**
-   * A pulled page in the store's terms. A missing {@code created_at} reads as 0 and a missing
+   * A pulled page in the store's terms: the mutations the store can hold, and those it cannot
+   * (a blank project, entity, key, op or replica id, a negative client seq), which it quarantines
+   * so the cursor still moves past them. A missing {@code created_at} reads as 0 and a missing
    * {@code accepted_at} as the creation time.
    *
-   * @throws TransportException {@code PROTOCOL} when the server sent a mutation the store cannot
-   *     hold (a blank project, entity, key, op or replica id): the page is refused as a whole
+   * @param mutations the mapped mutations, in page order
+   * @param unmappable the others
    */
-  public static List<RemoteMutation> toRemote(List<PulledMutation> page) {
+  public record Page(List<RemoteMutation> mutations, List<UnmappableMutation> unmappable) {}
+
+  /** Maps a pulled page (see {@link Page}). */
+  public static Page toRemote(List<PulledMutation> page) {
     List<RemoteMutation> out = new ArrayList<>(page.size());
+    List<UnmappableMutation> bad = new ArrayList<>(0);
     for (PulledMutation m : page) {
       long created = m.createdAt() == null ? 0 : m.createdAt().toEpochMilli();
       long accepted = m.acceptedAt() == null ? created : m.acceptedAt().toEpochMilli();
@@ -50,10 +56,10 @@ public final class WireMapping {
         out.add(new RemoteMutation(m.seq(), m.replicaId(), m.clientSeq(), m.project(), m.entity(), m.entityKey(),
             m.op(), m.payload().json(), created, accepted));
       } catch (IllegalArgumentException e) {
-        throw new TransportException(TransportException.Kind.PROTOCOL,
-            "the server sent an invalid mutation at seq " + m.seq() + ": " + e.getMessage(), e);
+        bad.add(new UnmappableMutation(m.seq(), m.replicaId(), m.clientSeq(), m.project(), m.entity(), m.entityKey(),
+            m.op(), m.payload().json(), created, accepted, "the server sent an invalid mutation: " + e.getMessage()));
       }
     }
-    return out;
+    return new Page(out, bad);
   }
 }

@@ -216,14 +216,17 @@ class CycleRunnerTest {
   }
 
   @Test
-  void pull_invalidMutationFromServer_isAProtocolErrorAndMovesNothing() {
+  void pull_mutationThatCannotBeMapped_isQuarantinedAndTheLogGoesOn() {
     rig = Rig.open(dir);
     rig.server.appendRemote("r2", "notes", "note", " ", "{}");
+    rig.server.appendRemote("r2", "notes", "note", "ok", "{}");
     CycleResult r = rig.cycle();
-    assertEquals(Outcome.FAILED, r.outcome());
-    assertEquals(ReasonCode.PROTOCOL_ERROR, r.reasonCode());
-    assertEquals(Phase.PULL_FAILED, r.phase());
-    assertEquals(0, rig.store.targets().state("cloud").lastPulledSeq());
+    assertEquals(Outcome.SUCCESS, r.outcome());
+    assertEquals(ReasonCode.INBOUND_QUARANTINED, r.reasonCode());
+    assertTrue(r.reasonMessage().contains("notes/note/ "), r.reasonMessage());
+    assertEquals(2, rig.store.targets().state("cloud").lastPulledSeq());
+    assertEquals(1, rig.store.documents().count());
+    assertEquals("unmappable", rig.store.inbox().list("cloud", 0, 10).get(0).errorCode());
   }
 
   @Test

@@ -72,6 +72,24 @@ class LeaseKeeperTest {
   }
 
   @Test
+  void waiting_holderWhoseProcessIsGone_isTakenOverWithinAProbeNotAfterTheTtl() {
+    SyncStore holderStore = SyncStore.open(dir.resolve("app.db"), StoreConfig.builder().clock(scheduler.clock()).build());
+    LeaseInfo held = holderStore.leases().acquire("cloud", "holder", TTL);
+    keeper.startTimer();
+    scheduler.runDue();
+    assertEquals("holder", keeper.view().owner());
+    scheduler.advance(Duration.ofSeconds(2));
+    assertFalse(keeper.view().mine(), "a live holder keeps its file lock");
+
+    holderStore.close(); // the lock goes as with a dead process; the lease row stays unexpired
+    scheduler.advance(Duration.ofMillis(LeaseKeeper.PROBE_MILLIS));
+
+    assertTrue(keeper.view().mine(), "taken over within one probe");
+    assertEquals(held.epoch() + 1, current().epoch());
+    assertEquals(1, acquired.get());
+  }
+
+  @Test
   void timer_whoseCallbackThrowsAnError_keepsRenewing() {
     keeper.callbacks(() -> {
       throw new AssertionError("a broken callback");

@@ -21,7 +21,7 @@ class ListenerDispatcherTest {
 
   private static SyncStatus status(LiveState s) {
     return new SyncStatus("cloud", "replica", Instant.EPOCH, true, s.phase(), null, null, null, 0, null, null, null, 0,
-        null, 0, Map.of(), 0, 0, null, null, false, Set.of(), 0, 0, 0, 0, List.of());
+        null, 0, Map.of(), 0, 0, null, null, false, Set.of(), 0, 0, 0, 0, List.of(), 0, Map.of(), null);
   }
 
   @AfterEach

@@ -52,8 +52,8 @@ public final class Db implements AutoCloseable {
   private final StatementCache readerStatements = new StatementCache();
   private final ReentrantLock writeLock = new ReentrantLock();
   private final ReentrantLock readLock = new ReentrantLock();
-  private final String replicaId;
   private final @Nullable ConnectionPool pool;
+  private final @Nullable Path file;
   private volatile boolean closed;
 
   private Db(StoreConfig config, String description, ConnectionOpener opener, Jdbi hostJdbi,
@@ -72,8 +72,8 @@ public final class Db implements AutoCloseable {
       opener.enableWal(w);
       this.writer = w;
       this.reader = r;
-      this.replicaId = write("opening " + description,
-          tx -> Schema.migrate(tx, description, config.random()));
+      write("opening " + description, tx -> Schema.migrate(tx, description, config.random()));
+      this.file = mainFile(r);
       dataVersion();
     } catch (RuntimeException e) {
       closeQuietly(r);
@@ -127,14 +127,40 @@ public final class Db implements AutoCloseable {
     return new Db(config, description, new ConnectionOpener(internal, hostJdbi, description, config), hostJdbi, null);
   }
 
+  /** The database's main file as SQLite names it (absolute), or null for an in-memory database. */
+  private static @Nullable Path mainFile(Handle h) {
+    try (Statement s = h.getConnection().createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA database_list")) {
+      while (rs.next()) {
+        String name = rs.getString(2);
+        String path = rs.getString(3);
+        if ("main".equals(name) && path != null && !path.isEmpty()) {
+          return Path.of(path).toAbsolutePath().normalize();
+        }
+      }
+      return null;
+    } catch (SQLException | RuntimeException e) {
+      LOG.debug("cannot tell the database file: {}", e.toString());
+      return null;
+    }
+  }
+
+  /** The database's main file, or null when it has none (in-memory). */
+  public @Nullable Path file() {
+    return file;
+  }
+
   /** The configuration the store was opened with. */
   public StoreConfig config() {
     return config;
   }
 
-  /** This file's replica id, read once at open. */
+  /**
+   * This file's replica id as the file says now: it changes when the file takes a fresh one
+   * ({@link ReplicaIds#rotate}), possibly in another process.
+   */
   public String replicaId() {
-    return replicaId;
+    return read("reading the replica id", ReplicaIds::current);
   }
 
   /** The Jdbi hosts write through: Ferry's own (with {@link ImmediateTransactionHandler}) or the host's. */

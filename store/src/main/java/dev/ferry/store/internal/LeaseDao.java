@@ -16,7 +16,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface LeaseDao {
 
   /** A lease row; whether it is held depends on when it is looked at. */
-  record Row(String target, String owner, long epoch, long expiresAt) {
+  record Row(String target, String owner, long epoch, long expiresAt, boolean lockHeld) {
     /** The row as seen at {@code now} (epoch ms). */
     public LeaseInfo at(long now) {
       return new LeaseInfo(target, owner, epoch, expiresAt, expiresAt > now);
@@ -25,21 +25,28 @@ public interface LeaseDao {
 
   /**
    * Acquire or renew in one statement: the row is taken when it is free, expired or already
-   * {@code owner}'s. The epoch rises exactly when the owner changes, so it fences writes of every
-   * earlier owner. Returns nothing when another owner holds an unexpired lease.
+   * {@code owner}'s, or when it is still {@code deadOwner}'s at {@code deadEpoch} and that holder
+   * had the lease's file lock, which the caller now holds (the holder's process is gone). The epoch
+   * rises exactly when the owner changes, so it fences writes of every earlier owner. Returns
+   * nothing when another owner holds an unexpired lease.
    */
-  @SqlQuery("INSERT INTO ferry_leases (target, owner, epoch, expires_at) VALUES (:target, :owner, 1, :expiresAt)"
+  @SqlQuery("INSERT INTO ferry_leases (target, owner, epoch, expires_at, lock_held)"
+      + " VALUES (:target, :owner, 1, :expiresAt, :lockHeld)"
       + " ON CONFLICT (target) DO UPDATE SET"
       + " epoch = CASE WHEN ferry_leases.owner = excluded.owner"
       + " THEN ferry_leases.epoch ELSE ferry_leases.epoch + 1 END,"
-      + " owner = excluded.owner, expires_at = excluded.expires_at"
+      + " owner = excluded.owner, expires_at = excluded.expires_at, lock_held = excluded.lock_held"
       + " WHERE ferry_leases.owner = excluded.owner OR ferry_leases.expires_at <= :now"
-      + " RETURNING target, owner, epoch, expires_at")
+      + " OR (ferry_leases.owner = :deadOwner AND ferry_leases.epoch = :deadEpoch AND ferry_leases.lock_held = 1)"
+      + " RETURNING target, owner, epoch, expires_at, lock_held")
   Optional<Row> acquire(
       @Bind("target") String target,
       @Bind("owner") String owner,
       @Bind("expiresAt") long expiresAt,
-      @Bind("now") long now);
+      @Bind("now") long now,
+      @Bind("lockHeld") boolean lockHeld,
+      @Bind("deadOwner") String deadOwner,
+      @Bind("deadEpoch") long deadEpoch);
 
   /** Expires the lease now if it is still held under this owner and epoch; keeps the row so epochs keep rising. */
   @SqlUpdate("UPDATE ferry_leases SET expires_at = :now"
@@ -63,14 +70,15 @@ public interface LeaseDao {
       @Bind("now") long now);
 
   /** The lease row of a target, if any process ever took it. */
-  @SqlQuery("SELECT target, owner, epoch, expires_at FROM ferry_leases WHERE target = :target")
+  @SqlQuery("SELECT target, owner, epoch, expires_at, lock_held FROM ferry_leases WHERE target = :target")
   Optional<Row> current(@Bind("target") String target);
 
-  /** Maps {@code target, owner, epoch, expires_at}. */
+  /** Maps {@code target, owner, epoch, expires_at, lock_held}. */
   final class RowMapperImpl implements RowMapper<Row> {
     @Override
     public Row map(ResultSet rs, StatementContext ctx) throws SQLException {
-      return new Row(rs.getString("target"), rs.getString("owner"), rs.getLong("epoch"), rs.getLong("expires_at"));
+      return new Row(rs.getString("target"), rs.getString("owner"), rs.getLong("epoch"), rs.getLong("expires_at"),
+          rs.getInt("lock_held") != 0);
     }
   }
 }

@@ -35,11 +35,6 @@ public final class MutationWrites {
           + " AND (?2 IS NULL OR target = ?2)";
   private static final String KEY_OF =
       "SELECT target, project, entity, entity_key FROM ferry_mutations WHERE seq = ?";
-  private static final String PRUNE_CHUNK =
-      "DELETE FROM ferry_mutations WHERE seq IN (SELECT seq FROM ferry_mutations"
-          + " WHERE target = ?1 AND state = 'acked'"
-          + " AND server_seq <= (SELECT coalesce(max(last_pulled_seq), 0) FROM ferry_targets WHERE target = ?1)"
-          + " AND created_at < ?2 LIMIT ?3)";
 
   private MutationWrites() {}
 
@@ -124,15 +119,6 @@ public final class MutationWrites {
       }
     }
     return keys;
-  }
-
-  /** Deletes up to {@code max} prunable acked rows; returns how many. */
-  public static int pruneChunk(Tx tx, String target, long createdBefore, int max) throws SQLException {
-    PreparedStatement ps = tx.statement(PRUNE_CHUNK);
-    ps.setString(1, target);
-    ps.setLong(2, createdBefore);
-    ps.setInt(3, max);
-    return ps.executeUpdate();
   }
 
   private static int batchBySeq(Tx tx, String sql, @Nullable String target, Collection<Long> seqs)

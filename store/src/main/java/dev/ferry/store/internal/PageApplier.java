@@ -5,17 +5,16 @@ import dev.ferry.store.ApplyResult;
 import dev.ferry.store.Fence;
 import dev.ferry.store.MutationApplier;
 import dev.ferry.store.RemoteMutation;
+import dev.ferry.store.Inbox;
 import dev.ferry.store.StoreException;
-import dev.ferry.store.TargetState;
+import dev.ferry.store.UnmappableMutation;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,25 +28,24 @@ public final class PageApplier {
   private static final String TARGET_ROW =
       "SELECT last_pulled_seq, applier_id FROM ferry_targets WHERE target = ?";
   private static final String BIND_APPLIER = "UPDATE ferry_targets SET applier_id = ? WHERE target = ?";
-  /** Totals saturate at {@code Long.MAX_VALUE}: SQLite would turn an overflowing sum into a float. */
-  private static final String ADVANCE =
-      "UPDATE ferry_targets SET last_pulled_seq = ?1, server_latest_seq = max(?2, ?1),"
-          + " total_pulled = min(total_pulled, 9223372036854775807 - ?3) + ?3,"
-          + " total_applied = min(total_applied, 9223372036854775807 - ?4) + ?4,"
-          + " cursor_anchor = coalesce(?6, cursor_anchor) WHERE target = ?5";
   private static final String COUNT_APPLIED =
       "UPDATE ferry_targets SET total_applied = min(total_applied, 9223372036854775807 - ?1) + ?1"
           + " WHERE target = ?2";
 
   private static final Logger LOG = LoggerFactory.getLogger(PageApplier.class);
   private static final String RELEASE_SAVEPOINT = "ferry_release";
+  private static final String PAGE_SAVEPOINT = "ferry_page";
+
+  /**
+   * What {@link #apply} did: the result of what committed, and the failure to report after the
+   * commit (the mutations before a failing one are kept, the cursor waits before it).
+   */
+  public record Outcome(ApplyResult result, @Nullable ApplyFailedException failure) {}
 
   private final MutationApplier applier;
-  private final String replicaId;
 
-  public PageApplier(MutationApplier applier, String replicaId) {
+  public PageApplier(MutationApplier applier) {
     this.applier = applier;
-    this.replicaId = replicaId;
   }
 
   /** Checks the page's order before any transaction starts. */
@@ -70,9 +68,24 @@ public final class PageApplier {
     return List.copyOf(page);
   }
 
-  /** Applies the page; the caller has checked the fence and owns the transaction. */
-  public ApplyResult apply(Tx tx, Fence fence, List<RemoteMutation> page, long serverLatestSeq)
-      throws SQLException {
+  /**
+   * Applies the page; the caller has checked the fence and owns the transaction.
+   *
+   * <p>The whole page is first tried at once, under a savepoint. When the applier fails, the
+   * mutation that fails on its own is found ({@link PagePass#runApplier}) and:
+   *
+   * <ul>
+   *   <li>a transient failure (busy database, interrupt), or one no single mutation causes, fails the
+   *       page as a whole: {@link ApplyFailedException} is thrown and nothing of it remains;
+   *   <li>a {@link dev.ferry.store.PoisonMutationException}, or the {@value Inbox#MAX_APPLY_ATTEMPTS}th
+   *       failure of the same kind, moves that mutation to the inbound quarantine and the page is
+   *       tried again without it;
+   *   <li>an earlier failure is counted; what comes before the mutation is applied, the cursor
+   *       stops before it, and the failure is returned to be thrown after the commit.
+   * </ul>
+   */
+  public Outcome apply(Tx tx, Fence fence, List<RemoteMutation> page, List<UnmappableMutation> unmappable,
+      long serverLatestSeq) throws SQLException {
     String target = fence.target();
     tx.handle().attach(TargetDao.class).ensure(target);
     long cursor;
@@ -85,54 +98,92 @@ public final class PageApplier {
       boundId = rs.getString(2);
     }
     bindOrCheckApplier(tx, target, boundId);
-
-    List<RemoteMutation> toApply = new ArrayList<>(Protection.resolveAll(tx, target));
-    int released = toApply.size();
-    // Usually none of these exists (the loop pushes before it pulls) and every mutation goes
-    // straight on, own echoes without a look-up.
-    Map<EntityKey, Integer> pendingKeys =
-        Protection.anyPending(tx, target) ? Protection.pendingKeys(tx, target) : new HashMap<>();
-    boolean ackedAbove = Protection.anyAckedAbove(tx, target, cursor);
-    boolean echoesNeedLookup = !pendingKeys.isEmpty() || Released.any(tx, target);
-    int own = 0;
-    int shadowed = 0;
-    int superseded = 0;
-    int skipped = 0;
-    long newCursor = cursor;
-    String anchor = null;
-    for (RemoteMutation m : page) {
-      if (m.serverSeq() <= cursor) {
-        skipped++;
-        continue;
+    long pageEnd = page.isEmpty() ? cursor : page.get(page.size() - 1).serverSeq();
+    int unmapped = 0;
+    for (UnmappableMutation u : unmappable) {
+      if (u.serverSeq() > cursor) {
+        InboundQuarantine.put(tx, target, u, Inbox.UNMAPPABLE);
+        LOG.warn("pulled mutation at server seq {} of target {} cannot be mapped ({}); quarantined, the cursor moves"
+            + " past it (see 'ferry inbox list')", u.serverSeq(), target, u.reason());
+        unmapped++;
+        pageEnd = Math.max(pageEnd, u.serverSeq());
       }
-      newCursor = m.serverSeq();
-      anchor = TargetState.anchorOf(m.replicaId(), m.clientSeq());
-      if (m.replicaId().equals(replicaId)
-          && !(echoesNeedLookup && OwnEchoes.mustApply(tx, target, m, pendingKeys))) {
-        own++;
-        continue;
-      }
-      if (ackedAbove && Protection.maxAcked(tx, target, m.project(), m.entity(), m.entityKey()) > m.serverSeq()) {
-        superseded++;
-        continue;
-      }
-      if (!pendingKeys.isEmpty() && pendingKeys.containsKey(new EntityKey(m.project(), m.entity(), m.entityKey()))) {
-        Protection.putShadow(tx, target, m);
-        shadowed++;
-        continue;
-      }
-      toApply.add(m);
     }
-    runApplier(tx, target, toApply);
-    PreparedStatement advance = tx.statement(ADVANCE);
-    advance.setLong(1, newCursor);
-    advance.setLong(2, serverLatestSeq);
-    advance.setLong(3, page.size() - skipped);
-    advance.setLong(4, toApply.size());
-    advance.setString(5, target);
-    advance.setString(6, anchor);
-    advance.executeUpdate();
-    return new ApplyResult(toApply.size(), own, shadowed, superseded, skipped, released, newCursor);
+    Set<Long> excluded = new HashSet<>();
+    while (true) {
+      PagePass.execute(tx, "SAVEPOINT " + PAGE_SAVEPOINT);
+      PagePass.Outcome pass = PagePass.run(tx, applier, target, cursor, page, excluded, Long.MAX_VALUE, pageEnd,
+          unmapped, serverLatestSeq);
+      if (!pass.failed()) {
+        PagePass.execute(tx, "RELEASE " + PAGE_SAVEPOINT);
+        return new Outcome(pass.result(), null);
+      }
+      PagePass.undo(tx, PAGE_SAVEPOINT);
+      Exception error = pass.error();
+      RemoteMutation culprit = pass.culprit();
+      if (culprit == null) {
+        throw wholePage(target, page, error, pass.transientFailure());
+      }
+      boolean poison = PagePass.poisoned(error, List.of(culprit)) != null;
+      int attempts = poison ? 1 : InboundQuarantine.recordAttempt(tx, target, culprit.serverSeq(),
+          error.getClass().getName(), String.valueOf(error));
+      if (poison || attempts >= Inbox.MAX_APPLY_ATTEMPTS) {
+        String code = poison ? Inbox.POISON : Inbox.APPLY_FAILED;
+        InboundQuarantine.put(tx, target, culprit, code, messageOf(error), attempts);
+        LOG.warn("pulled mutation at server seq {} of target {} ({}/{}/{}, op {}) quarantined as {} after {} attempt(s):"
+            + " {}; the rest of the page is applied and the cursor moves past it (see 'ferry inbox list')",
+            culprit.serverSeq(), target, culprit.project(), culprit.entity(), culprit.entityKey(), culprit.op(), code,
+            attempts, messageOf(error));
+        excluded.add(culprit.serverSeq());
+        continue;
+      }
+      ApplyResult kept = applyBefore(tx, target, cursor, page, excluded, culprit, unmapped, serverLatestSeq);
+      return new Outcome(kept, new ApplyFailedException(culprit.serverSeq(),
+          "applier '" + applier.id() + "' failed on server seq " + culprit.serverSeq() + " of target " + target + " ("
+              + culprit.project() + "/" + culprit.entity() + "/" + culprit.entityKey() + ", op " + culprit.op()
+              + "), attempt " + attempts + " of " + Inbox.MAX_APPLY_ATTEMPTS + " before it is quarantined; the"
+              + " mutations before it were applied and the cursor stops at " + kept.cursor() + ": " + error,
+          error));
+    }
+  }
+
+  /**
+   * Applies what comes before {@code culprit} (nothing when it is a released shadow, which comes
+   * before every page mutation) and moves the cursor to the last of it.
+   */
+  private ApplyResult applyBefore(Tx tx, String target, long cursor, List<RemoteMutation> page, Set<Long> excluded,
+      RemoteMutation culprit, int unmapped, long serverLatestSeq) throws SQLException {
+    ApplyResult nothing = new ApplyResult(0, 0, 0, 0, 0, 0, cursor, 0);
+    if (culprit.serverSeq() <= cursor) {
+      return nothing;
+    }
+    PagePass.execute(tx, "SAVEPOINT " + PAGE_SAVEPOINT);
+    PagePass.Outcome before = PagePass.run(tx, applier, target, cursor, page, excluded, culprit.serverSeq() - 1,
+        culprit.serverSeq() - 1, unmapped, serverLatestSeq);
+    if (before.failed()) {
+      // An applier that fails differently on the same mutations: keep nothing, retry next time.
+      PagePass.undo(tx, PAGE_SAVEPOINT);
+      return nothing;
+    }
+    PagePass.execute(tx, "RELEASE " + PAGE_SAVEPOINT);
+    return before.result();
+  }
+
+  private ApplyFailedException wholePage(String target, List<RemoteMutation> page, Exception error,
+      boolean transientFailure) {
+    long first = page.isEmpty() ? 0 : page.get(0).serverSeq();
+    long last = page.isEmpty() ? 0 : page.get(page.size() - 1).serverSeq();
+    return new ApplyFailedException(first,
+        "applier '" + applier.id() + "' failed on the page of target " + target + " (server seq " + first + ".."
+            + last + ")" + (transientFailure ? " for a passing reason" : ", and no single mutation fails alone")
+            + "; nothing of the page was applied and the cursor did not move: " + error,
+        error);
+  }
+
+  private static String messageOf(Exception e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.toString() : e instanceof dev.ferry.store.PoisonMutationException ? m
+        : e.toString();
   }
 
   /**
@@ -162,18 +213,16 @@ public final class PageApplier {
     if (boundId != null && !boundId.equals(applier.id())) {
       return 0;
     }
-    execute(tx, "SAVEPOINT " + RELEASE_SAVEPOINT);
-    List<RemoteMutation> winners;
-    try {
-      winners = Protection.resolve(tx, target, keys);
-      runApplier(tx, target, winners);
-    } catch (ApplyFailedException e) {
-      execute(tx, "ROLLBACK TO " + RELEASE_SAVEPOINT);
-      execute(tx, "RELEASE " + RELEASE_SAVEPOINT);
-      LOG.warn("released shadows of target {} stay shadowed for the next page: {}", target, e.getMessage(), e);
+    PagePass.execute(tx, "SAVEPOINT " + RELEASE_SAVEPOINT);
+    List<RemoteMutation> winners = Protection.resolve(tx, target, keys);
+    PagePass.Outcome failure = PagePass.runApplier(tx, applier, target, winners);
+    if (failure != null) {
+      PagePass.undo(tx, RELEASE_SAVEPOINT);
+      LOG.warn("released shadows of target {} stay shadowed for the next page: {}", target, failure.error(),
+          failure.error());
       return 0;
     }
-    execute(tx, "RELEASE " + RELEASE_SAVEPOINT);
+    PagePass.execute(tx, "RELEASE " + RELEASE_SAVEPOINT);
     if (!winners.isEmpty()) {
       PreparedStatement count = tx.statement(COUNT_APPLIED);
       count.setLong(1, winners.size());
@@ -181,12 +230,6 @@ public final class PageApplier {
       count.executeUpdate();
     }
     return winners.size();
-  }
-
-  private static void execute(Tx tx, String sql) throws SQLException {
-    try (Statement s = tx.connection().createStatement()) {
-      s.execute(sql);
-    }
   }
 
   private void bindOrCheckApplier(Tx tx, String target, @Nullable String boundId) throws SQLException {
@@ -202,23 +245,6 @@ public final class PageApplier {
           "target " + target + " was set up with applier '" + boundId + "' but this page came with '" + id
               + "'; applying it would move the cursor past mutations the first applier never saw"
               + " (if the applier was renamed on purpose, call targets().bindApplier)");
-    }
-  }
-
-  private void runApplier(Tx tx, String target, List<RemoteMutation> mutations) {
-    if (mutations.isEmpty()) {
-      return;
-    }
-    try {
-      applier.applyAll(new TxApplyContext(tx.handle(), target), List.copyOf(mutations));
-    } catch (Exception e) {
-      long first = mutations.get(0).serverSeq();
-      long last = mutations.get(mutations.size() - 1).serverSeq();
-      throw new ApplyFailedException(first,
-          "applier '" + applier.id() + "' failed on " + mutations.size() + " mutations of target " + target
-              + " (server seq " + first + ".." + last + "); nothing of the page was applied and the cursor"
-              + " did not move: " + e,
-          e);
     }
   }
 }

@@ -206,7 +206,7 @@ public final class Protection {
     return winners;
   }
 
-  private static boolean keyPending(Tx tx, String target, EntityKey k) throws SQLException {
+  static boolean keyPending(Tx tx, String target, EntityKey k) throws SQLException {
     PreparedStatement ps = tx.statement(KEY_PENDING);
     bindKey(ps, target, k.project(), k.entity(), k.entityKey());
     return booleanOf(ps);

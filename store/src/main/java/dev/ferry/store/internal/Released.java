@@ -36,8 +36,8 @@ public final class Released {
   private static final String TAKE = "DELETE FROM ferry_released WHERE seq = ? AND target = ?";
 
   private static final String PRUNE =
-      "DELETE FROM ferry_released WHERE target = ?1 AND released_at < ?2"
-          + " AND NOT EXISTS (SELECT 1 FROM ferry_mutations m WHERE m.seq = ferry_released.seq)";
+      "DELETE FROM ferry_released WHERE seq IN (SELECT seq FROM ferry_released WHERE target = ?1 AND released_at < ?2"
+          + " AND NOT EXISTS (SELECT 1 FROM ferry_mutations m WHERE m.seq = ferry_released.seq) LIMIT ?3)";
 
   private Released() {}
 
@@ -69,11 +69,15 @@ public final class Released {
     return ps.executeUpdate() == 1;
   }
 
-  /** Deletes entries of rows that no longer exist, released before {@code releasedBefore}; returns how many. */
-  public static int prune(Tx tx, String target, long releasedBefore) throws SQLException {
+  /**
+   * Deletes up to {@code limit} entries of rows that no longer exist, released before {@code
+   * releasedBefore}; returns how many.
+   */
+  public static int prune(Tx tx, String target, long releasedBefore, int limit) throws SQLException {
     PreparedStatement ps = tx.statement(PRUNE);
     ps.setString(1, target);
     ps.setLong(2, releasedBefore);
+    ps.setInt(3, limit);
     return ps.executeUpdate();
   }
 

@@ -144,7 +144,53 @@ final class Schema {
           "ALTER TABLE ferry_targets ADD COLUMN log_id TEXT",
           // And which mutation sits at the cursor ("replica_id/client_seq"), so an older copy of the
           // same log, grown past the cursor again, is told apart by what it has at that seq.
-          "ALTER TABLE ferry_targets ADD COLUMN cursor_anchor TEXT"));
+          "ALTER TABLE ferry_targets ADD COLUMN cursor_anchor TEXT",
+          // Pulled mutations that failed to apply again and again (poison): kept with their error
+          // until an operator retries or skips them, so the cursor can move past them. See Inbox.
+          """
+          CREATE TABLE ferry_inbound_quarantine (
+            target        TEXT    NOT NULL,
+            server_seq    INTEGER NOT NULL,
+            replica_id    TEXT    NOT NULL,
+            client_seq    INTEGER NOT NULL,
+            project       TEXT    NOT NULL,
+            entity        TEXT    NOT NULL,
+            entity_key    TEXT    NOT NULL,
+            op            TEXT    NOT NULL,
+            payload       TEXT    NOT NULL,
+            created_at    INTEGER NOT NULL,
+            accepted_at   INTEGER NOT NULL,
+            error_code    TEXT    NOT NULL,
+            error         TEXT    NOT NULL,
+            attempts      INTEGER NOT NULL,
+            quarantined_at INTEGER NOT NULL,
+            newer_seq     INTEGER,
+            PRIMARY KEY (target, server_seq)
+          )""",
+          "CREATE INDEX ferry_inbound_quarantine_by_key"
+              + " ON ferry_inbound_quarantine (target, project, entity, entity_key)",
+          // Failed apply attempts of a pulled mutation not yet quarantined (the cursor waits before it).
+          """
+          CREATE TABLE ferry_inbound_attempts (
+            target     TEXT    NOT NULL,
+            server_seq INTEGER NOT NULL,
+            attempts   INTEGER NOT NULL,
+            error_kind TEXT    NOT NULL,
+            last_error TEXT    NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (target, server_seq)
+          )""",
+          // Replica ids this file used before (restored or copied file, operator reset): their
+          // echoes are this file's only where a local row matches them. See ReplicaIds.
+          """
+          CREATE TABLE ferry_former_replica_ids (
+            replica_id TEXT    PRIMARY KEY,
+            retired_at INTEGER NOT NULL,
+            reason     TEXT    NOT NULL
+          )""",
+          // Whether the holder also holds the lease's file lock, so that a free file lock proves
+          // its process gone. See LeaseFileLocks.
+          "ALTER TABLE ferry_leases ADD COLUMN lock_held INTEGER NOT NULL DEFAULT 0"));
 
   private Schema() {}
 

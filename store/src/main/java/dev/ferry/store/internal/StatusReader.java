@@ -18,7 +18,7 @@ public final class StatusReader {
       TargetState state = targets.state(target).orElseGet(() -> TargetState.initial(target));
       LeaseInfo lease = tx.handle().attach(LeaseDao.class).current(target).map(r -> r.at(tx.now())).orElse(null);
       return new StoreStatus(
-          db.replicaId(),
+          ReplicaIds.current(tx),
           tx.now(),
           state,
           lease,
@@ -28,7 +28,10 @@ public final class StatusReader {
           OutboxQueries.nonEnrolledPendingByProject(tx, target),
           Collections.unmodifiableSet(new TreeSet<>(targets.enrolled(target))),
           Collections.unmodifiableSet(new TreeSet<>(targets.pauseReasons(target))),
-          targets.recentErrors(target));
+          targets.recentErrors(target),
+          InboundQuarantine.count(tx, target),
+          InboundQuarantine.keys(tx, target, StoreStatus.MAX_KEYS_SHOWN),
+          ReplicaIds.lastReset(tx));
     });
   }
 }
