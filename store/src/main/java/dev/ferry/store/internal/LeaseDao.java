@@ -61,7 +61,7 @@ public interface LeaseDao {
    */
   @SqlQuery("UPDATE ferry_leases SET epoch = :epochAbove + 1"
       + " WHERE target = :target AND owner = :owner AND epoch = :epoch AND expires_at > :now"
-      + " AND epoch <= :epochAbove RETURNING target, owner, epoch, expires_at")
+      + " AND epoch <= :epochAbove RETURNING target, owner, epoch, expires_at, lock_held")
   Optional<Row> raiseEpoch(
       @Bind("target") String target,
       @Bind("owner") String owner,
