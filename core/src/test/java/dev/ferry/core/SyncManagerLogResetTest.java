@@ -238,7 +238,8 @@ class SyncManagerLogResetTest {
           done = false;
         }
       }
-      return done;
+      // A push acked between reading the log and a replica's status would look caught up.
+      return done && latest(cluster.serverLog()) == latest;
     });
   }
 
