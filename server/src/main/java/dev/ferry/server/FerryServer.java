@@ -302,7 +302,11 @@ public final class FerryServer implements AutoCloseable {
       return this;
     }
 
-    /** Adds a token grant. */
+    /**
+     * Adds a token grant. Grants of one tenant with the same {@linkplain TokenGrant#name() name}
+     * are one principal: they share the replicas they push (a rotated token keeps them) and must
+     * have the same grants, which {@link #build()} checks.
+     */
     public Builder grant(TokenGrant grant) {
       grants.add(Objects.requireNonNull(grant, "grant"));
       return this;

@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * (constant time) and without stopping at a match, so response time says nothing about how close a
  * guess was or which entry matched. With an insecure tenant (a development server without
  * authentication) a request with no token or an unknown one acts in that tenant with every
- * project, as the principal {@value Principal#ANONYMOUS}; a known token still gets its own grant. Immutable and thread-safe.
+ * project, as the principal {@value Principal#ANONYMOUS}; a known token still gets its own
+ * grant, and speaks for its grant's name. Immutable and thread-safe.
  */
 final class TokenRegistry {
 
