@@ -158,15 +158,17 @@ public final class ServerLimits {
   }
 
   /**
-   * Threads that run the storage work of requests (reads and appends); network I/O never holds
-   * one, and long-polls do not hold one while they wait.
+   * Most requests doing storage work (reads and appends) at once, and the threads that run those
+   * that had to wait for their turn; network I/O never holds one, and long-polls do not hold one
+   * while they wait.
    */
   public int workerThreads() {
     return workerThreads;
   }
 
   /**
-   * Requests that may queue for a worker; beyond it a request is answered {@code 503 overloaded}.
+   * Requests that may queue for a worker beyond the {@link #workerThreads()} already waiting on
+   * the worker threads; beyond it a request is answered {@code 503 overloaded}.
    */
   public int queueCapacity() {
     return queueCapacity;

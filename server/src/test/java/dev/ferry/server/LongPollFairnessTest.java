@@ -96,6 +96,25 @@ class LongPollFairnessTest {
   }
 
   @Test
+  void longPoll_answered_keepsItsConnectionForTheNextRequest() throws Exception {
+    try (RawHttp raw = RawHttp.connect(server.baseUri())) {
+      raw.send(
+          "GET /v1/pull?since=0&wait_ms=30000 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+              + OTHER
+              + "\r\n\r\n");
+      Await.until("the long-poll is parked", () -> server.parkedPulls() == 1);
+      assertEquals(200, client.push(OTHER, Pushes.range("o", 1, "p", 1, 1)).status());
+      RawHttp.Response woken = raw.read();
+      assertEquals(200, woken.status(), woken.text());
+      assertTrue(woken.text().contains("\"seq\":1"), woken.text());
+
+      RawHttp.Response next = raw.send("GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n").read();
+
+      assertEquals(200, next.status(), "the same connection answers again: " + next.text());
+    }
+  }
+
+  @Test
   void longPoll_longerThanTheIdleTimeout_isAnsweredAtTheEndOfItsWait() throws Exception {
     server.stop(Duration.ofSeconds(1));
     server =

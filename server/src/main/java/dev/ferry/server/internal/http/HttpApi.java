@@ -68,8 +68,9 @@ public final class HttpApi implements AutoCloseable {
             TimeUnit.MILLISECONDS,
             new LinkedBlockingQueue<>(),
             DaemonThreads.named("ferry-poll"));
-    // Storage work only: network I/O runs on Jetty's threads and never waits for a client. A full
-    // queue answers 503 overloaded (AbortPolicy throws, the router answers).
+    // Storage work that found no free permit waits here for one; network I/O runs on Jetty's
+    // threads and never waits for a client. A full queue answers 503 overloaded (AbortPolicy
+    // throws, the router answers).
     workers =
         new ThreadPoolExecutor(
             limits.workerThreads(),
@@ -118,6 +119,7 @@ public final class HttpApi implements AutoCloseable {
                 "/v1/whoami",
                 new Router.Route("whoami", "GET", new WhoAmIEndpoint(tokens, log), false, true)),
             workers,
+            limits.workerThreads(),
             new BodyReader(limits.maxBodyBytes()),
             telemetry,
             limits.gzipResponseThreshold());

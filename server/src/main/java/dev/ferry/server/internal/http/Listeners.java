@@ -26,8 +26,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class Listeners {
 
   /**
-   * Jetty's threads only parse, dispatch and write; storage work runs on the API's workers and
-   * nothing here waits for a client, so a small pool serves thousands of connections.
+   * Jetty's threads parse, dispatch and write, and run storage work when a worker permit is free
+   * (at most {@code workerThreads} at once); nothing here waits for a client, so a small pool
+   * serves thousands of connections.
    */
   private static final int JETTY_THREADS = 32;
 
@@ -43,6 +44,9 @@ public final class Listeners {
     QueuedThreadPool threads = new QueuedThreadPool(JETTY_THREADS, 4);
     threads.setName("ferry-jetty");
     threads.setDaemon(true);
+    // Storage work may run on these threads; at stop, after the drain deadline, do not wait long
+    // for one stuck in the database: interrupt it (the append then commits nothing).
+    threads.setStopTimeout(500);
     Server server = new Server(threads);
     HttpConfiguration config = new HttpConfiguration();
     config.setSendServerVersion(false);

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -17,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one handler Jetty knows: matches the exact path and method, reads a body without holding a
- * thread, hands storage work to the bounded worker pool (503 {@code overloaded} when it is full),
+ * thread, bounds storage work by worker permits (503 {@code overloaded} when the queue is full),
  * and turns every failure into the error body of docs/PROTOCOL.md section 5, so that no input
  * reaches the client as a bare 500 or a dropped connection.
  */
@@ -36,6 +38,8 @@ final class Router extends Handler.Abstract {
 
   private final Map<String, Route> routes;
   private final Executor workers;
+  private final Semaphore permits;
+  private final AtomicInteger waiting = new AtomicInteger();
   private final BodyReader bodies;
   private final Telemetry telemetry;
   private final int gzipThreshold;
@@ -44,11 +48,13 @@ final class Router extends Handler.Abstract {
   Router(
       Map<String, Route> routes,
       Executor workers,
+      int workerThreads,
       BodyReader bodies,
       Telemetry telemetry,
       int gzipThreshold) {
     this.routes = Map.copyOf(routes);
     this.workers = workers;
+    this.permits = new Semaphore(workerThreads, true);
     this.bodies = bodies;
     this.telemetry = telemetry;
     this.gzipThreshold = gzipThreshold;
@@ -112,14 +118,40 @@ final class Router extends Handler.Abstract {
     }
   }
 
+  /**
+   * Runs storage work on the thread at hand (a Jetty pool thread, never the selector) when a
+   * worker permit is free and nobody waits for one, so the common case costs no thread hand-off
+   * (on a loaded machine each hand-off waits for a time slice); otherwise queues it for the
+   * workers, which wait for a permit in turn, or answers 503 when the queue is full. Either way at
+   * most as many requests as there are permits touch the storage at once.
+   */
   private void dispatch(Route route, ApiCall call) {
     if (route.inline()) {
       run(route, call);
       return;
     }
+    if (waiting.get() == 0 && permits.tryAcquire()) {
+      try {
+        run(route, call);
+      } finally {
+        permits.release();
+      }
+      return;
+    }
+    waiting.incrementAndGet();
     try {
-      workers.execute(() -> run(route, call));
+      workers.execute(
+          () -> {
+            permits.acquireUninterruptibly();
+            waiting.decrementAndGet();
+            try {
+              run(route, call);
+            } finally {
+              permits.release();
+            }
+          });
     } catch (RejectedExecutionException e) {
+      waiting.decrementAndGet();
       call.error(ApiException.overloaded());
     }
   }

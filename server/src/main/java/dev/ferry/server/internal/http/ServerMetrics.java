@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -33,6 +35,8 @@ public final class ServerMetrics {
   private final Counter appended;
   private final Timer appendTime;
   private final AtomicInteger connections = new AtomicInteger();
+  private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+  private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
 
   public ServerMetrics() {
     appended =
@@ -57,12 +61,20 @@ public final class ServerMetrics {
   }
 
   void request(String endpoint, int status) {
-    registry.counter("ferry.http.requests", "endpoint", endpoint, "status", Integer.toString(status))
+    // Cached: the registry would build and sort the tags on every request to find the counter.
+    requests
+        .computeIfAbsent(
+            endpoint + ' ' + status,
+            k ->
+                registry.counter(
+                    "ferry.http.requests", "endpoint", endpoint, "status", Integer.toString(status)))
         .increment();
   }
 
   void rejected(String reason) {
-    registry.counter("ferry.http.rejected", "reason", reason).increment();
+    rejections
+        .computeIfAbsent(reason, r -> registry.counter("ferry.http.rejected", "reason", r))
+        .increment();
   }
 
   void appended(int count, long nanos) {

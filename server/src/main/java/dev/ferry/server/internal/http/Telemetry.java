@@ -78,7 +78,7 @@ final class Telemetry {
           tenant == null ? "-" : printable(tenant, 64),
           bytesIn,
           bytesOut,
-          String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6));
+          (nanos / 100_000) / 10.0);
     }
   }
 
