@@ -178,7 +178,7 @@ public final class CycleRunner {
             cursor = Math.max(cursor, pulled.cursor());
           }
           guard.adoptIfNew(writer);
-          logId = store.targets().state(target).logId();
+          logId = guard.known();
           return outcomes.succeed(writer, state, t0, pushed, pulled, pullSkipped, resetNote);
         } catch (LogResetDetected d) {
           if (resetNote != null) {
