@@ -249,8 +249,9 @@ public final class CycleRunner {
       if (calls.cancelled() || pauses.any()) {
         return LongPollApplied.DROPPED;
       }
+      // A page asked at an older cursor may say a latest below the cursor now: that is no reset.
       String known = logId;
-      if (since > cursor || page.latestSeq() < cursor
+      if (since > cursor || (since == cursor && page.latestSeq() < since)
           || (known != null && page.logId() != null && !known.equals(page.logId()))) {
         return LongPollApplied.MORE;
       }
