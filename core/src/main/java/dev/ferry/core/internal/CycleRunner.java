@@ -207,7 +207,7 @@ public final class CycleRunner {
             cursor = Math.max(cursor, pulled.cursor());
           }
           guard.adoptIfNew(writer);
-          logId = store.targets().state(target).logId();
+          logId = guard.known();
           CycleResult result = outcomes.succeed(writer, state, t0, pushed, pulled, pullSkipped, !pushHeld, resetNote);
           pruner.afterSuccess();
           return result;
@@ -284,8 +284,9 @@ public final class CycleRunner {
       if (calls.cancelled() || pauses.any()) {
         return LongPollApplied.DROPPED;
       }
+      // A page asked at an older cursor may say a latest below the cursor now: that is no reset.
       String known = logId;
-      if (since > cursor || page.latestSeq() < cursor
+      if (since > cursor || (since == cursor && page.latestSeq() < since)
           || (known != null && page.logId() != null && !known.equals(page.logId()))) {
         return LongPollApplied.MORE;
       }

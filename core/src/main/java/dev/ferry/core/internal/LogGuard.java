@@ -87,6 +87,11 @@ final class LogGuard {
     }
   }
 
+  /** The log id the cursor counts in, as far as this guard knows; null when unknown. */
+  @Nullable String known() {
+    return known;
+  }
+
   /** Records the log id the answers carried when the target had none. */
   void adoptIfNew(FencedWriter writer) {
     String id = seen;
