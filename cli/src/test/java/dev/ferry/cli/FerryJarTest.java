@@ -95,18 +95,16 @@ class FerryJarTest {
       String url = awaitUrl(serve, serveOut, serveErr);
       Path db = dir.resolve("a.db");
       String other = "another-process/77/beef";
-      LeaseInfo held;
+      // The holder stays open (a live process keeps the lease's file lock) until it releases.
       try (SyncStore store = SyncStore.open(db)) {
         store.jdbi().useTransaction(h -> store.documents().put(h, MutationDraft.upsert("notes", "note", "n-1", "{}")));
-        held = store.leases().acquire("cloud", other, Duration.ofMinutes(5));
-      }
+        LeaseInfo held = store.leases().acquire("cloud", other, Duration.ofMinutes(5));
 
-      Run busy = run("sync", "--db", db.toString(), "--server", url, "--token", TOKEN, "--json");
-      assertEquals(75, busy.code(), busy.err());
-      assertEquals("lease_held_elsewhere", busy.json().get("outcome").asText());
-      assertTrue(busy.err().contains(other), busy.err());
+        Run busy = run("sync", "--db", db.toString(), "--server", url, "--token", TOKEN, "--json");
+        assertEquals(75, busy.code(), busy.err());
+        assertEquals("lease_held_elsewhere", busy.json().get("outcome").asText());
+        assertTrue(busy.err().contains(other), busy.err());
 
-      try (SyncStore store = SyncStore.open(db)) {
         store.leases().release(held.fence());
       }
       Run synced = run("sync", "--db", db.toString(), "--server", url, "--token", TOKEN, "--json");

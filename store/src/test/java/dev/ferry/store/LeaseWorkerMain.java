@@ -48,8 +48,10 @@ public final class LeaseWorkerMain {
     };
     try (SyncStore store = SyncStore.open(db, StoreConfig.builder().clock(clock).build())) {
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(runMillis);
+      LeaseInfo last = null;
       while (System.nanoTime() < deadline) {
         LeaseInfo info = store.leases().acquire(Fixtures.TARGET, owner, TTL);
+        last = info;
         if (!info.isHeldBy(owner)) {
           LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(random.nextInt(1, 15)));
           continue;
@@ -61,19 +63,28 @@ public final class LeaseWorkerMain {
         }
         int dice = random.nextInt(10);
         if (dice < 2) {
-          long before = System.currentTimeMillis();
-          boolean released = store.leases().release(info.fence());
-          long after = System.currentTimeMillis();
-          if (released) {
-            System.out.println("RELEASED " + info.epoch() + " " + before + " " + after);
-          }
+          release(store, info);
         } else if (dice < 4) {
           LockSupport.parkNanos(TTL.toNanos() + TimeUnit.MILLISECONDS.toNanos(random.nextInt(20, 80)));
           probeWrite(store, writer, owner, info.epoch());
         }
       }
+      // Closing the store gives up the lease's file lock, which lets a contender take the lease
+      // over at once (as when a process dies): release it first, so the epoch's span ends here.
+      if (last != null && last.isHeldBy(owner)) {
+        release(store, last);
+      }
     }
     System.out.println("DONE");
+  }
+
+  private static void release(SyncStore store, LeaseInfo info) {
+    long before = System.currentTimeMillis();
+    boolean released = store.leases().release(info.fence());
+    long after = System.currentTimeMillis();
+    if (released) {
+      System.out.println("RELEASED " + info.epoch() + " " + before + " " + after);
+    }
   }
 
   /**

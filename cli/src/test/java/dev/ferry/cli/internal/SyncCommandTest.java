@@ -104,10 +104,10 @@ class SyncCommandTest {
   void sync_leaseHeldByAnotherOwner_exits75NamingTheHolderAndPushesNothing() {
     Path a = replicaWith("a", "n-1");
     String other = "other-host/4242/cafe";
-    try (SyncStore s = SyncStore.open(a)) {
-      LeaseInfo lease = s.leases().acquire("cloud", other, Duration.ofMinutes(5));
-      assertTrue(lease.isHeldBy(other));
-    }
+    // A live holder: its store stays open, so the lease's file lock stays taken.
+    SyncStore holder = SyncStore.open(a);
+    LeaseInfo lease = holder.leases().acquire("cloud", other, Duration.ofMinutes(5));
+    assertTrue(lease.isHeldBy(other));
 
     Cli.Result text = sync(a).expect(Ferry.LEASE_BUSY);
     assertEquals("", text.out());
@@ -121,6 +121,20 @@ class SyncCommandTest {
     try (SyncStore s = SyncStore.open(a)) {
       assertEquals(1, s.outbox().pendingCount("cloud"), "nothing was pushed");
       assertEquals(other, s.leases().current("cloud").orElseThrow().owner(), "the holder keeps its lease");
+    }
+    holder.close();
+  }
+
+  @Test
+  void sync_leaseOfAHolderWhoseProcessIsGone_isTakenOverAtOnce() {
+    Path a = replicaWith("a", "n-1");
+    try (SyncStore s = SyncStore.open(a)) {
+      // Closing the holder's store frees the lease's file lock, as the kernel does for a dead process.
+      assertTrue(s.leases().acquire("cloud", "gone/4242/cafe", Duration.ofMinutes(5)).held());
+    }
+    sync(a).expect(Ferry.OK);
+    try (SyncStore s = SyncStore.open(a)) {
+      assertEquals(0, s.outbox().pendingCount("cloud"));
     }
   }
 

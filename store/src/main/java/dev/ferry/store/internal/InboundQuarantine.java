@@ -7,9 +7,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -157,10 +159,10 @@ public final class InboundQuarantine {
   }
 
   /** Every quarantined key of the target. */
-  public static java.util.Set<EntityKey> allKeys(Tx tx, String target) throws SQLException {
+  public static Set<EntityKey> allKeys(Tx tx, String target) throws SQLException {
     PreparedStatement ps = tx.statement(ALL_KEYS);
     ps.setString(1, target);
-    java.util.Set<EntityKey> keys = new java.util.HashSet<>();
+    Set<EntityKey> keys = new HashSet<>();
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         keys.add(new EntityKey(rs.getString(1), rs.getString(2), rs.getString(3)));

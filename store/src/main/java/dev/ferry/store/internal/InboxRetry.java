@@ -10,7 +10,9 @@ import dev.ferry.store.StoreException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** One {@link Inbox#retry} inside its write transaction. */
 public final class InboxRetry {
@@ -63,7 +65,7 @@ public final class InboxRetry {
           "a local write of the key is pending; kept as the key's shadow, applied if it still wins then");
     }
     PagePass.execute(tx, "SAVEPOINT " + SAVEPOINT);
-    PagePass.Outcome failure = PagePass.runApplier(tx, applier, target, java.util.List.of(m));
+    PagePass.Outcome failure = PagePass.runApplier(tx, applier, target, List.of(m));
     if (failure != null) {
       PagePass.undo(tx, SAVEPOINT);
       String error = String.valueOf(failure.error());
@@ -91,7 +93,7 @@ public final class InboxRetry {
     }
   }
 
-  private static Long shadowSeq(Tx tx, String target, RemoteMutation m) throws SQLException {
+  private static @Nullable Long shadowSeq(Tx tx, String target, RemoteMutation m) throws SQLException {
     PreparedStatement ps = tx.statement(SHADOW_SEQ);
     ps.setString(1, target);
     ps.setString(2, m.project());

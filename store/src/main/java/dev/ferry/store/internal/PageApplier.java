@@ -3,9 +3,10 @@ package dev.ferry.store.internal;
 import dev.ferry.store.ApplyFailedException;
 import dev.ferry.store.ApplyResult;
 import dev.ferry.store.Fence;
-import dev.ferry.store.MutationApplier;
-import dev.ferry.store.RemoteMutation;
 import dev.ferry.store.Inbox;
+import dev.ferry.store.MutationApplier;
+import dev.ferry.store.PoisonMutationException;
+import dev.ferry.store.RemoteMutation;
 import dev.ferry.store.StoreException;
 import dev.ferry.store.UnmappableMutation;
 import java.sql.PreparedStatement;
@@ -180,10 +181,10 @@ public final class PageApplier {
         error);
   }
 
+  /** A poison refusal's own message, else the exception with its type. */
   private static String messageOf(Exception e) {
     String m = e.getMessage();
-    return m == null || m.isBlank() ? e.toString() : e instanceof dev.ferry.store.PoisonMutationException ? m
-        : e.toString();
+    return e instanceof PoisonMutationException && m != null && !m.isBlank() ? m : e.toString();
   }
 
   /**
