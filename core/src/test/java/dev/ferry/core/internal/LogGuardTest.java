@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.store.BackoffState;
 import dev.ferry.store.EnrollmentMode;
 import dev.ferry.store.TargetState;
 import dev.ferry.transport.wire.PullResponse;
@@ -21,7 +22,7 @@ class LogGuardTest {
 
   private static TargetState state(long cursor, @Nullable String logId, @Nullable String anchor) {
     return new TargetState("cloud", cursor, cursor, 0, null, null, null, null, null, null, 0, 0, 0, 0, 0, "healthy",
-        EnrollmentMode.ALL, null, logId, anchor);
+        EnrollmentMode.ALL, null, BackoffState.NONE, BackoffState.NONE, logId, anchor);
   }
 
   private static PulledMutation at(long seq, String replica, long clientSeq) {
