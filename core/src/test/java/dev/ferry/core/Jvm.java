@@ -15,7 +15,6 @@ final class Jvm {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx128m");
     command.add("-XX:TieredStopAtLevel=1");
-    command.add("-Dsun.net.httpserver.nodelay=true");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(main.getName());

@@ -1,7 +1,6 @@
 package dev.ferry.server;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * How much a request may ask of the server, and how much work the server takes on at once.
@@ -9,9 +8,6 @@ import java.util.Objects;
  * #toBuilder()}.
  */
 public final class ServerLimits {
-
-  /** Upper bound of the batch and page caps: one request's rows must fit comfortably in memory. */
-  private static final int MAX_COUNT = 100_000;
 
   private static final ServerLimits DEFAULTS = new Builder().build();
 
@@ -194,44 +190,22 @@ public final class ServerLimits {
 
   @Override
   public String toString() {
-    return "ServerLimits[maxBodyBytes="
-        + maxBodyBytes
-        + ", maxBatchMutations="
-        + maxBatchMutations
-        + ", defaultPullLimit="
-        + defaultPullLimit
-        + ", maxPullLimit="
-        + maxPullLimit
-        + ", maxWait="
-        + maxWait
-        + ", maxWaiters="
-        + maxWaiters
-        + ", workerThreads="
-        + workerThreads
-        + ", queueCapacity="
-        + queueCapacity
-        + ", gzipResponseThreshold="
-        + gzipResponseThreshold
-        + ", maxPageBytes="
-        + maxPageBytes
-        + ", maxWaitersPerTenant="
-        + maxWaitersPerTenant
-        + ", idleTimeout="
-        + idleTimeout
-        + ", minRequestDataRate="
-        + minRequestDataRate
-        + ", minResponseDataRate="
-        + minResponseDataRate
-        + ", maxConnections="
-        + maxConnections
-        + ", stopTimeout="
-        + stopTimeout
-        + ", headerTimeout="
-        + headerTimeout
-        + "]";
+    return "ServerLimits[maxBodyBytes=" + maxBodyBytes + ", maxBatchMutations=" + maxBatchMutations
+        + ", defaultPullLimit=" + defaultPullLimit + ", maxPullLimit=" + maxPullLimit
+        + ", maxWait=" + maxWait + ", maxWaiters=" + maxWaiters + ", workerThreads=" + workerThreads
+        + ", queueCapacity=" + queueCapacity + ", gzipResponseThreshold=" + gzipResponseThreshold
+        + ", maxPageBytes=" + maxPageBytes + ", maxWaitersPerTenant=" + maxWaitersPerTenant
+        + ", idleTimeout=" + idleTimeout + ", minRequestDataRate=" + minRequestDataRate
+        + ", minResponseDataRate=" + minResponseDataRate + ", maxConnections=" + maxConnections
+        + ", stopTimeout=" + stopTimeout + ", headerTimeout=" + headerTimeout + "]";
   }
 
-  /** Builds {@link ServerLimits}; every setter checks its rule at once. Not thread-safe. */
+  /**
+   * Builds {@link ServerLimits}. Not thread-safe. Every setter checks its rule at once and throws
+   * {@link IllegalArgumentException} (naming the setting, the rule and the value) when it is
+   * broken, or {@link NullPointerException} for a null duration; {@link #build()} then checks the
+   * settings against each other.
+   */
   public static final class Builder {
     private int maxBodyBytes = 8 * 1024 * 1024;
     private int maxBatchMutations = 1_000;
@@ -273,246 +247,133 @@ public final class ServerLimits {
       headerTimeout = l.headerTimeout;
     }
 
-    /**
-     * Sets the largest request body in bytes, counted after gzip decompression. Default 8 MiB.
-     *
-     * @throws IllegalArgumentException unless at least 1,024 bytes
-     */
+    /** Largest request body, in bytes after gzip decompression; at least 1,024. Default 8 MiB. */
     public Builder maxBodyBytes(int bytes) {
-      if (bytes < 1024) {
-        throw new IllegalArgumentException("max body bytes must be at least 1024, was " + bytes);
-      }
-      this.maxBodyBytes = bytes;
+      this.maxBodyBytes = LimitRules.atLeast(bytes, "max body bytes", 1024);
       return this;
     }
 
-    /**
-     * Sets the most mutations one push may carry. Default 1,000.
-     *
-     * @throws IllegalArgumentException unless between 1 and 100,000
-     */
+    /** Most mutations one push may carry; 1 to 100,000. Default 1,000. */
     public Builder maxBatchMutations(int count) {
-      if (count < 1 || count > MAX_COUNT) {
-        throw new IllegalArgumentException(
-            "max batch mutations must be between 1 and " + MAX_COUNT + ", was " + count);
-      }
-      this.maxBatchMutations = count;
+      this.maxBatchMutations =
+          LimitRules.between(count, "max batch mutations", 1, LimitRules.MAX_COUNT);
       return this;
     }
 
     /**
-     * Sets the page size of a pull that names no {@code limit}. Default 500.
-     *
-     * @throws IllegalArgumentException unless positive (checked against the max in build)
+     * Page size, in mutations, of a pull that names no {@code limit}; positive and (checked in
+     * {@link #build()}) at most {@link #maxPullLimit(int)}. Default 500.
      */
     public Builder defaultPullLimit(int count) {
-      if (count < 1) {
-        throw new IllegalArgumentException("default pull limit must be positive, was " + count);
-      }
-      this.defaultPullLimit = count;
+      this.defaultPullLimit = LimitRules.positive(count, "default pull limit");
       return this;
     }
 
     /**
-     * Sets the largest page a pull gets, in mutations; a larger {@code limit} is lowered to it.
-     * Default 1,000.
-     *
-     * @throws IllegalArgumentException unless between 1 and 100,000 (checked against the default in
-     *     build)
+     * Largest page a pull gets, in mutations (a larger {@code limit} is lowered to it); 1 to
+     * 100,000 and (checked in {@link #build()}) at least the default pull limit. Default 1,000.
      */
     public Builder maxPullLimit(int count) {
-      if (count < 1 || count > MAX_COUNT) {
-        throw new IllegalArgumentException(
-            "max pull limit must be between 1 and " + MAX_COUNT + ", was " + count);
-      }
-      this.maxPullLimit = count;
+      this.maxPullLimit = LimitRules.between(count, "max pull limit", 1, LimitRules.MAX_COUNT);
       return this;
     }
 
     /**
-     * Sets the longest a long-poll is held; a larger {@code wait_ms} is lowered to it. Default 30
-     * s.
-     *
-     * @throws IllegalArgumentException if negative or over one hour
+     * Longest a long-poll is held (a larger {@code wait_ms} is lowered to it); 0 to 1 hour.
+     * Default 30 s.
      */
     public Builder maxWait(Duration wait) {
-      Objects.requireNonNull(wait, "maxWait");
-      if (wait.isNegative() || wait.compareTo(Duration.ofHours(1)) > 0) {
-        throw new IllegalArgumentException("max wait must be between 0 and 1 hour, was " + wait);
-      }
-      this.maxWait = wait;
+      this.maxWait = LimitRules.upToAnHour(wait, "maxWait", "max wait", Duration.ZERO);
       return this;
     }
 
     /**
-     * Sets the most long-polls parked at once over all tenants. Default 5,000.
-     *
-     * @throws IllegalArgumentException if negative (0 turns long-polling off)
+     * Most long-polls parked at once over all tenants; not negative (0 turns long-polling off).
+     * Default 5,000.
      */
     public Builder maxWaiters(int count) {
-      if (count < 0) {
-        throw new IllegalArgumentException("max waiters must not be negative, was " + count);
-      }
-      this.maxWaiters = count;
+      this.maxWaiters = LimitRules.notNegative(count, "max waiters");
       return this;
     }
 
-    /**
-     * Sets the most long-polls one tenant may have parked at once. Default 1,000.
-     *
-     * @throws IllegalArgumentException if negative
-     */
+    /** Most long-polls one tenant may have parked at once; not negative. Default 1,000. */
     public Builder maxWaitersPerTenant(int count) {
-      if (count < 0) {
-        throw new IllegalArgumentException(
-            "max waiters per tenant must not be negative, was " + count);
-      }
-      this.maxWaitersPerTenant = count;
+      this.maxWaitersPerTenant = LimitRules.notNegative(count, "max waiters per tenant");
       return this;
     }
 
-    /**
-     * Sets how long a connection may be silent before it is closed. Default 30 s.
-     *
-     * @throws IllegalArgumentException unless between 100 ms and 1 hour
-     */
+    /** How long a connection may be silent before it is closed; 100 ms to 1 hour. Default 30 s. */
     public Builder idleTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "idleTimeout");
-      if (timeout.compareTo(Duration.ofMillis(100)) < 0
-          || timeout.compareTo(Duration.ofHours(1)) > 0) {
-        throw new IllegalArgumentException(
-            "idle timeout must be between 100 ms and 1 hour, was " + timeout);
-      }
-      this.idleTimeout = timeout;
+      this.idleTimeout =
+          LimitRules.upToAnHour(timeout, "idleTimeout", "idle timeout", Duration.ofMillis(100));
       return this;
     }
 
     /**
-     * Sets the slowest a request body may arrive, in bytes per second. Default 1,024; 0 = none.
-     *
-     * @throws IllegalArgumentException if negative
+     * Slowest a request body may arrive, in bytes per second; not negative (0 = no minimum).
+     * Default 1,024.
      */
     public Builder minRequestDataRate(long bytesPerSecond) {
-      if (bytesPerSecond < 0) {
-        throw new IllegalArgumentException(
-            "min request data rate must not be negative, was " + bytesPerSecond);
-      }
-      this.minRequestDataRate = bytesPerSecond;
+      this.minRequestDataRate = LimitRules.notNegative(bytesPerSecond, "min request data rate");
       return this;
     }
 
     /**
-     * Sets the slowest a client may accept its response, in bytes per second. Default 1,024; 0 =
-     * none.
-     *
-     * @throws IllegalArgumentException if negative
+     * Slowest a client may accept its response, in bytes per second; not negative (0 = no minimum).
+     * Default 1,024.
      */
     public Builder minResponseDataRate(long bytesPerSecond) {
-      if (bytesPerSecond < 0) {
-        throw new IllegalArgumentException(
-            "min response data rate must not be negative, was " + bytesPerSecond);
-      }
-      this.minResponseDataRate = bytesPerSecond;
+      this.minResponseDataRate = LimitRules.notNegative(bytesPerSecond, "min response data rate");
       return this;
     }
 
-    /**
-     * Sets the most connections open at once. Default 10,000.
-     *
-     * @throws IllegalArgumentException unless positive
-     */
+    /** Most connections open at once; positive. Default 10,000. */
     public Builder maxConnections(int count) {
-      if (count < 1) {
-        throw new IllegalArgumentException("max connections must be positive, was " + count);
-      }
-      this.maxConnections = count;
+      this.maxConnections = LimitRules.positive(count, "max connections");
       return this;
     }
 
-    /**
-     * Sets the longest a request's headers may take to arrive. Default 10 s.
-     *
-     * @throws IllegalArgumentException unless between 100 ms and 1 hour
-     */
+    /** Longest a request's headers may take to arrive; 100 ms to 1 hour. Default 10 s. */
     public Builder headerTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "headerTimeout");
-      if (timeout.compareTo(Duration.ofMillis(100)) < 0
-          || timeout.compareTo(Duration.ofHours(1)) > 0) {
-        throw new IllegalArgumentException(
-            "header timeout must be between 100 ms and 1 hour, was " + timeout);
-      }
-      this.headerTimeout = timeout;
+      this.headerTimeout =
+          LimitRules.upToAnHour(timeout, "headerTimeout", "header timeout", Duration.ofMillis(100));
       return this;
     }
 
     /**
-     * Sets how long {@code FerryServer.close()} lets requests in flight finish. Default 5 s.
-     *
-     * @throws IllegalArgumentException if negative or over one hour
+     * How long {@code FerryServer.close()} lets requests in flight finish before closing them; 0 to
+     * 1 hour. Default 5 s.
      */
     public Builder stopTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "stopTimeout");
-      if (timeout.isNegative() || timeout.compareTo(Duration.ofHours(1)) > 0) {
-        throw new IllegalArgumentException(
-            "stop timeout must be between 0 and 1 hour, was " + timeout);
-      }
-      this.stopTimeout = timeout;
+      this.stopTimeout =
+          LimitRules.upToAnHour(timeout, "stopTimeout", "stop timeout", Duration.ZERO);
       return this;
     }
 
-    /**
-     * Sets the number of threads that run request handlers. Default {@code max(4, 2 × cores)}.
-     *
-     * @throws IllegalArgumentException unless between 1 and 1,024
-     */
+    /** Threads that run request handlers; 1 to 1,024. Default {@code max(4, 2 × cores)}. */
     public Builder workerThreads(int count) {
-      if (count < 1 || count > 1024) {
-        throw new IllegalArgumentException(
-            "worker threads must be between 1 and 1024, was " + count);
-      }
-      this.workerThreads = count;
+      this.workerThreads = LimitRules.between(count, "worker threads", 1, 1024);
       return this;
     }
 
-    /**
-     * Sets how many requests may queue for a worker thread. Default 1,024.
-     *
-     * @throws IllegalArgumentException unless positive
-     */
+    /** Requests that may queue for a worker thread; positive. Default 1,024. */
     public Builder queueCapacity(int count) {
-      if (count < 1) {
-        throw new IllegalArgumentException("queue capacity must be positive, was " + count);
-      }
-      this.queueCapacity = count;
+      this.queueCapacity = LimitRules.positive(count, "queue capacity");
       return this;
     }
 
-    /**
-     * Sets the response size in bytes from which responses are gzipped for clients that accept it.
-     * Default 8 KiB.
-     *
-     * @throws IllegalArgumentException if negative
-     */
+    /** Response size in bytes from which a response is gzipped; not negative. Default 8 KiB. */
     public Builder gzipResponseThreshold(int bytes) {
-      if (bytes < 0) {
-        throw new IllegalArgumentException(
-            "gzip response threshold must not be negative, was " + bytes);
-      }
-      this.gzipResponseThreshold = bytes;
+      this.gzipResponseThreshold = LimitRules.notNegative(bytes, "gzip response threshold");
       return this;
     }
 
     /**
-     * Sets the byte budget of one pull page (see {@link ServerLimits#maxPageBytes()}). Default 4
-     * MiB.
-     *
-     * @throws IllegalArgumentException unless at least 1,024 bytes
+     * Byte budget of one pull page (see {@link ServerLimits#maxPageBytes()}); at least 1,024.
+     * Default 4 MiB.
      */
     public Builder maxPageBytes(int bytes) {
-      if (bytes < 1024) {
-        throw new IllegalArgumentException("max page bytes must be at least 1024, was " + bytes);
-      }
-      this.maxPageBytes = bytes;
+      this.maxPageBytes = LimitRules.atLeast(bytes, "max page bytes", 1024);
       return this;
     }
 
@@ -522,13 +383,7 @@ public final class ServerLimits {
      * @throws IllegalArgumentException if the default pull limit exceeds the max pull limit
      */
     public ServerLimits build() {
-      if (defaultPullLimit > maxPullLimit) {
-        throw new IllegalArgumentException(
-            "default pull limit "
-                + defaultPullLimit
-                + " must not exceed max pull limit "
-                + maxPullLimit);
-      }
+      LimitRules.pullLimits(defaultPullLimit, maxPullLimit);
       return new ServerLimits(this);
     }
   }
