@@ -143,7 +143,7 @@ final class CycleOutcomes {
     long now = clock.millis();
     Side stillFailing = lanes.failing();
     if (stillFailing != null) {
-      return stillFailing(writer, stillFailing, now, t0, pushed, pulled, pullSkipped);
+      return stillFailing(writer, stillFailing, now, t0, pushed, pulled, pullSkipped, resetNote);
     }
     ReasonCode code = null;
     String message = null;
@@ -328,16 +328,20 @@ final class CycleOutcomes {
         t0, pushed, pulled);
   }
 
-  /** A success of one side while the other still backs off: the status keeps showing the failing side. */
+  /**
+   * A success of one side while the other still backs off: the status keeps showing the failing
+   * side; a log reset the cycle recovered from still goes into the error history.
+   */
   private CycleResult stillFailing(FencedWriter writer, Side side, long now, long t0, PushStep.Outcome pushed,
-      PullStep.Outcome pulled, boolean pullSkipped) {
+      PullStep.Outcome pulled, boolean pullSkipped, @Nullable String resetNote) {
     recordedSuccess = null;
     LiveState before = tracker.live();
     Long until = lanes.state(side).backoffUntil();
     int failures = lanes.failures();
+    ErrorEntry reset = resetNote == null ? null : new ErrorEntry(now, ReasonCode.LOG_RESET.wireName(), resetNote);
     writer.recordCycle(new CycleRecord(failedPhase.wireName(), Outcome.SUCCESS.wireName(), millisSince(t0), false,
         failures, until, before.reasonCode() == null ? null : before.reasonCode().wireName(), before.reasonMessage(),
-        before.lastError(), now, null, lanes.state(Side.PUSH), lanes.state(Side.PULL)));
+        before.lastError(), now, reset, lanes.state(Side.PUSH), lanes.state(Side.PULL)));
     long latest = Math.max(pushed.serverLatestSeq(), pulled.serverLatestSeq());
     Phase phase = failedPhase;
     tracker.update(s -> s.withSuccess(now).withFailures(failures, until, s.lastError())
