@@ -121,6 +121,12 @@ public final class FakeServer implements SyncTransport {
     return log.size();
   }
 
+  /** Loses the whole log, as a server restored from an empty database: the next answers show a lower latest seq. */
+  public synchronized void loseLog() {
+    log.clear();
+    dedupe.clear();
+  }
+
   /** Appends a mutation as if another replica had pushed it. */
   public synchronized long appendRemote(String replicaId, String project, String entity, String key, String payloadJson) {
     long seq = log.size() + 1L;

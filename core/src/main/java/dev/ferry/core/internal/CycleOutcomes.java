@@ -328,7 +328,10 @@ final class CycleOutcomes {
         t0, pushed, pulled);
   }
 
-  /** A success of one side while the other still backs off: the status keeps showing the failing side. */
+  /**
+   * A success of one side while the other still backs off: the status keeps showing the failing
+   * side; a log reset the cycle recovered from still goes into the error history.
+   */
   private CycleResult stillFailing(FencedWriter writer, Side side, long now, long t0, PushStep.Outcome pushed,
       PullStep.Outcome pulled, boolean pullSkipped, @Nullable String resetNote) {
     recordedSuccess = null;

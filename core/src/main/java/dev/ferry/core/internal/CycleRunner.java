@@ -66,6 +66,9 @@ public final class CycleRunner {
   private volatile long cursor;
   /** The log id the cursor counts in, as last read; null when unknown. */
   private volatile @Nullable String logId;
+  /** The sides the last cycle sat out for their backoff: owed once it ends. */
+  private volatile boolean pushOwed;
+  private volatile boolean pullOwed;
 
   public CycleRunner(SyncStore store, SyncConfig config, LeaseKeeper keeper, StatusTracker tracker, Backoff backoff,
       CallGuard calls, PushStep push, PullStep pull, Pauses pauses, Scheduler scheduler) {
@@ -123,6 +126,16 @@ public final class CycleRunner {
     return outcomes.lanes().untilNanos(BackoffLanes.Side.PULL);
   }
 
+  /** Whether the last cycle sat its push out for the push side's backoff: owed once that ends. */
+  public boolean pushOwed() {
+    return pushOwed;
+  }
+
+  /** Whether the last cycle sat a wanted pull out for the pull side's backoff: owed once that ends. */
+  public boolean pullOwed() {
+    return pullOwed;
+  }
+
   /** The cursor as last read or advanced by this manager. */
   public long cursor() {
     return cursor;
@@ -147,6 +160,8 @@ public final class CycleRunner {
     PullStep.Outcome pulled = new PullStep.Outcome();
     Stage stage = Stage.PREPARE;
     boolean pullSkipped = !config.pull() || !pullWanted;
+    pushOwed = false;
+    pullOwed = false;
     try {
       if (calls.cancelled()) {
         return outcomes.interrupted(Outcome.STOPPED, t0, pushed, pulled);
@@ -156,7 +171,7 @@ public final class CycleRunner {
         return outcomes.paused(reasons, t0, pushed, pulled);
       }
       if (held(BackoffLanes.Side.PUSH, t0, force) && (pullSkipped || held(BackoffLanes.Side.PULL, t0, force))) {
-        return outcomes.interrupted(Outcome.BACKING_OFF, t0, pushed, pulled);
+        return satOut(!pullSkipped, t0, pushed, pulled);
       }
       LeaseKeeper.View lease = keeper.ensure();
       if (!lease.mine()) {
@@ -169,11 +184,15 @@ public final class CycleRunner {
       if (!tracker.live().leaseHeldByMe()) {
         outcomes.adopt(store.targets().state(target));
         if (held(BackoffLanes.Side.PUSH, t0, force) && (pullSkipped || held(BackoffLanes.Side.PULL, t0, force))) {
-          return outcomes.interrupted(Outcome.BACKING_OFF, t0, pushed, pulled);
+          return satOut(!pullSkipped, t0, pushed, pulled);
         }
       }
       boolean pushHeld = held(BackoffLanes.Side.PUSH, t0, force);
-      pullSkipped = pullSkipped || held(BackoffLanes.Side.PULL, t0, force);
+      boolean pullHeld = !pullSkipped && held(BackoffLanes.Side.PULL, t0, force);
+      pullSkipped = pullSkipped || pullHeld;
+      // Owed even if the backoff ends while the cycle runs: nothing else would retry before the poll.
+      pushOwed = pushHeld;
+      pullOwed = pullHeld;
       tracker.update(s -> {
         LiveState held = s.withLease(true).withPauses(Set.of());
         ReasonCode c = s.reasonCode();
@@ -261,6 +280,13 @@ public final class CycleRunner {
       Crashes.rethrowIfFatal(e);
       return outcomes.fail(stage, e, t0, pushed, pulled);
     }
+  }
+
+  /** Both sides wait out their backoff: nothing runs; the push, and the pull if wanted, are owed. */
+  private CycleResult satOut(boolean pullWanted, long t0, PushStep.Outcome pushed, PullStep.Outcome pulled) {
+    pushOwed = true;
+    pullOwed = pullWanted;
+    return outcomes.interrupted(Outcome.BACKING_OFF, t0, pushed, pulled);
   }
 
   private boolean held(BackoffLanes.Side side, long nowNanos, boolean force) {

@@ -207,13 +207,14 @@ public final class SyncLoop {
       for (CompletableFuture<CycleResult> f : forced) {
         f.complete(r);
       }
-      // A side backing off now (it failed, or sat this cycle out) retries when its backoff ends,
-      // also one an explicit cycle could not replace (the server's Retry-After held it back); a
-      // side that ran and succeeded waits for a new trigger.
+      // A side backing off now (it failed) or that sat this cycle out for its backoff retries when
+      // that ends (at once if it ended while the cycle ran), also one an explicit cycle could not
+      // replace (the server's Retry-After held it back); a side that ran and succeeded waits for a
+      // new trigger.
       long after = scheduler.nanoTime();
-      deferredPush = runner.pushBackingOff(after);
+      deferredPush = runner.pushBackingOff(after) || runner.pushOwed();
       // A failed push ends its cycle before the pull: the pull side, not failing, runs it at once.
-      deferredPull = runner.pullBackingOff(after) || pullWanted && runner.pulls()
+      deferredPull = runner.pullBackingOff(after) || runner.pullOwed() || pullWanted && runner.pulls()
           && r.outcome() == CycleResult.Outcome.FAILED && r.pullSkipped();
       nextPollAt = after + pollNanos;
     } else {

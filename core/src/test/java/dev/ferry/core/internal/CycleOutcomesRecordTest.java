@@ -1,7 +1,9 @@
 package dev.ferry.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.core.CycleResult;
 import dev.ferry.core.FakeServer;
 import dev.ferry.core.Rig;
 import dev.ferry.store.TargetState;
@@ -43,6 +45,25 @@ class CycleOutcomesRecordTest {
     rig.writeAndNotify("notes", "c", "{}");
     rig.triggered();
     assertEquals(first + 1_100, file().lastSyncAt(), "written again once a second has passed");
+  }
+
+  @Test
+  void logReset_recoveredByThePushWhileThePullStillBacksOff_isKeptInTheErrorHistory() {
+    rig = Rig.open(dir);
+    rig.server.appendRemote("r2", "notes", "note", "x", "{}");
+    rig.writeAndNotify("notes", "a", "{}");
+    rig.triggered();
+    rig.server.failNextPulls(FakeServer.failure(Kind.UNAVAILABLE));
+    rig.writeAndNotify("notes", "b", "{}");
+    rig.triggered();
+    assertEquals(2, file().lastPulledSeq(), "b pushed (seq 3), its pull failed");
+    rig.server.loseLog();
+    rig.writeAndNotify("notes", "c", "{}");
+    CycleResult r = rig.triggered();
+    assertTrue(r.pullSkipped(), "the pull side still backs off");
+    assertEquals(3, rig.server.latestSeq(), "the push recovered: every local mutation pushed again");
+    assertTrue(rig.status().recentErrors().stream().anyMatch(e -> e.code().equals("log_reset")),
+        () -> "the reset is in the history: " + rig.status().recentErrors());
   }
 
   @Test

@@ -7,10 +7,13 @@ import dev.ferry.core.CycleResult;
 import dev.ferry.core.FakeServer;
 import dev.ferry.core.Phase;
 import dev.ferry.core.Rig;
+import dev.ferry.store.DocumentApplier;
+import dev.ferry.store.MutationApplier;
 import dev.ferry.transport.TransportException.Kind;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -148,6 +151,57 @@ class SyncLoopTest {
     assertEquals(pulls + 1, rig.server.pullCalls(), "the pull's retry at the end of its backoff");
     assertEquals(Phase.HEALTHY, rig.status().phase());
     assertEquals(0, rig.status().consecutiveFailures());
+  }
+
+  @Test
+  void pullBackoff_endingWhileACycleSitsThePullOut_stillRetriesThePullRightAfterIt() {
+    open();
+    rig.server.failNextPulls(FakeServer.failure(Kind.UNAVAILABLE));
+    loop.kick();
+    long retryAt = loop.step();
+    int pulls = rig.server.pullCalls();
+    rig.server.onPush(req -> {
+      rig.server.onPush(null);
+      // The cycle began inside the pull's backoff (the pull sits out); it ends while the push runs.
+      rig.scheduler.advanceTo(retryAt);
+    });
+    rig.writeAndNotify("notes", "a", "{}");
+    long next = loop.step();
+    assertEquals(0, rig.pending(), "the push side ran");
+    assertEquals(pulls, rig.server.pullCalls(), "the pull sat this cycle out");
+    assertTrue(next - now() <= 0, "the owed pull is due at once, not at the next poll");
+    loop.step();
+    assertEquals(pulls + 1, rig.server.pullCalls(), "the pull's retry");
+    assertEquals(Phase.HEALTHY, rig.status().phase());
+  }
+
+  @Test
+  void pushBackoff_endingWhileACycleSitsThePushOut_stillPushesRightAfterIt() {
+    AtomicReference<Runnable> onApply = new AtomicReference<>(() -> {});
+    MutationApplier applier = (context, mutation) -> {
+      onApply.getAndSet(() -> {}).run();
+      new DocumentApplier().apply(context, mutation);
+    };
+    rig = Rig.open(dir, b -> {}, applier);
+    loop = rig.engine.loop();
+    loop.kick();
+    loop.step();
+    rig.server.failNextPushes(FakeServer.failure(Kind.UNAVAILABLE));
+    rig.writeAndNotify("notes", "a", "{}");
+    loop.step();
+    long retryAt = loop.step();
+    assertEquals(1_000 * MS, retryAt - now(), "the push's backoff");
+    rig.server.appendRemote("r2", "notes", "note", "x", "{}");
+    // The poll's cycle begins inside the push's backoff (the push sits out); it ends during the pull.
+    onApply.set(() -> rig.scheduler.advanceTo(retryAt));
+    loop.kick();
+    long next = loop.step();
+    assertEquals(1, rig.store.targets().state("cloud").lastPulledSeq(), "the pull side ran");
+    assertEquals(1, rig.pending(), "the push sat this cycle out");
+    assertTrue(next - now() <= 0, "the owed push is due at once, not at the next poll");
+    loop.step();
+    assertEquals(0, rig.pending(), "the push's retry");
+    assertEquals(Phase.HEALTHY, rig.status().phase());
   }
 
   @Test
