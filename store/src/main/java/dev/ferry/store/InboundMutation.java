@@ -47,13 +47,7 @@ public record InboundMutation(
   /** @throws IllegalArgumentException for a non-positive server seq or a missing field */
   public InboundMutation {
     Checks.text(target, "target");
-    Checks.positive(serverSeq, "serverSeq");
-    Checks.notNull(replicaId, "replicaId");
-    Checks.notNull(project, "project");
-    Checks.notNull(entity, "entity");
-    Checks.notNull(entityKey, "entityKey");
-    Checks.notNull(op, "op");
-    Checks.notNull(payloadJson, "payloadJson");
+    Checks.asSent(serverSeq, replicaId, project, entity, entityKey, op, payloadJson);
     Checks.text(errorCode, "errorCode");
     Checks.notNull(error, "error");
   }

@@ -25,13 +25,7 @@ public record UnmappableMutation(
 
   /** @throws IllegalArgumentException for a non-positive server seq or a missing field */
   public UnmappableMutation {
-    Checks.positive(serverSeq, "serverSeq");
-    Checks.notNull(replicaId, "replicaId");
-    Checks.notNull(project, "project");
-    Checks.notNull(entity, "entity");
-    Checks.notNull(entityKey, "entityKey");
-    Checks.notNull(op, "op");
-    Checks.notNull(payloadJson, "payloadJson");
+    Checks.asSent(serverSeq, replicaId, project, entity, entityKey, op, payloadJson);
     Checks.text(reason, "reason");
   }
 }

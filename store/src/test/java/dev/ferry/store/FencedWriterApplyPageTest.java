@@ -8,31 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Applying pulled pages: cursor, own echoes, pending-write protection and shadows. */
-class FencedWriterApplyPageTest {
+class FencedWriterApplyPageTest extends OpenStoreTest {
 
-  @TempDir Path dir;
-  private final TestClock clock = new TestClock();
-  private SyncStore store;
   private FencedWriter writer;
 
   @BeforeEach
   void setUp() {
-    store = Fixtures.open(dir, clock);
-    writer = store.fenced(Fixtures.lease(store), new DocumentApplier());
-  }
-
-  @AfterEach
-  void tearDown() {
-    store.close();
+    writer = documentWriter();
   }
 
   @Test

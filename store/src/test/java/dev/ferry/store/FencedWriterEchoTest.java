@@ -6,37 +6,25 @@ import static dev.ferry.store.Fixtures.own;
 import static dev.ferry.store.Fixtures.remote;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Own echoes of local writes that stopped protecting their key before the server ordered them
  * (quarantined, then requeued; dropped while in flight), and echoes that arrive before their ack:
  * every case ends with the document the server order says.
  */
-class FencedWriterEchoTest {
+class FencedWriterEchoTest extends OpenStoreTest {
 
   private static final String LOCAL = "{\"v\":\"local\"}";
 
-  @TempDir Path dir;
-  private final TestClock clock = new TestClock();
-  private SyncStore store;
   private FencedWriter writer;
 
   @BeforeEach
   void setUp() {
-    store = Fixtures.open(dir, clock);
-    writer = store.fenced(Fixtures.lease(store), new DocumentApplier());
-  }
-
-  @AfterEach
-  void tearDown() {
-    store.close();
+    writer = documentWriter();
   }
 
   @Test
@@ -163,7 +151,7 @@ class FencedWriterEchoTest {
       Fixtures.backToSchema1(h);
     });
     store = Fixtures.open(dir, clock);
-    writer = store.fenced(Fixtures.lease(store), new DocumentApplier());
+    writer = documentWriter();
     assertEquals(0, shadowCount());
     writer.quarantine(second, "validation_error", "refused");
     assertEquals("{\"v\":\"local 2\"}", doc("n-1"));
@@ -179,7 +167,7 @@ class FencedWriterEchoTest {
       Fixtures.backToSchema1(h);
     });
     store = Fixtures.open(dir, clock);
-    writer = store.fenced(Fixtures.lease(store), new DocumentApplier());
+    writer = documentWriter();
     writer.applyPage(List.of(remote(7, "n-1", "{\"v\":\"remote 7\"}")), 7);
     store.outbox().requeue(List.of(seq));
     writer.ack(List.of(new Ack(seq, 9)));

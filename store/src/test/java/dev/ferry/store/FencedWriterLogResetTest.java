@@ -9,31 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Resetting a target to a new server log, resyncing, and raising the lease epoch past the server's. */
-class FencedWriterLogResetTest {
-
-  @TempDir Path dir;
-  private final TestClock clock = new TestClock();
-  private SyncStore store;
-
-  @BeforeEach
-  void setUp() {
-    store = Fixtures.open(dir, clock);
-  }
-
-  @AfterEach
-  void tearDown() {
-    store.close();
-  }
+class FencedWriterLogResetTest extends OpenStoreTest {
 
   /** Two remote documents, one local write acked at seq 3 and one still pending, cursor at 4. */
   private FencedWriter synced(MutationApplier applier) {

@@ -9,33 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class FencedWriterTest {
+class FencedWriterTest extends OpenStoreTest {
 
   private static final Duration TTL = Duration.ofSeconds(30);
-
-  @TempDir Path dir;
-  private final TestClock clock = new TestClock();
-  private SyncStore store;
-
-  @BeforeEach
-  void setUp() {
-    store = Fixtures.open(dir, clock);
-  }
-
-  @AfterEach
-  void tearDown() {
-    store.close();
-  }
 
   @Test
   void everyWrite_afterAnotherOwnerTookOver_throwsLeaseLostAndChangesNothing() {

@@ -4,33 +4,15 @@ import static dev.ferry.store.Fixtures.TARGET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Pruning in short steps: only acked rows past the cursor and the retention, without stalling host writes. */
-class PruneTest {
-
-  @TempDir Path dir;
-  private final TestClock clock = new TestClock();
-  private SyncStore store;
-
-  @BeforeEach
-  void setUp() {
-    store = Fixtures.open(dir, clock);
-  }
-
-  @AfterEach
-  void tearDown() {
-    store.close();
-  }
+class PruneTest extends OpenStoreTest {
 
   @Test
   void pruneStep_deletesOnlyAckedRowsPastTheCursorAndTheRetention_inBatches() {

@@ -8,30 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Own echoes ack only the same write; another history under the replica id makes the file take a fresh one. */
-class ReplicaIdTest {
+class ReplicaIdTest extends OpenStoreTest {
 
-  @TempDir Path dir;
-  private final TestClock clock = new TestClock();
-  private SyncStore store;
   private FencedWriter writer;
 
   @BeforeEach
   void setUp() {
-    store = Fixtures.open(dir, clock);
-    writer = store.fenced(Fixtures.lease(store), new DocumentApplier());
-  }
-
-  @AfterEach
-  void tearDown() {
-    store.close();
+    writer = documentWriter();
   }
 
   @Test

@@ -31,4 +31,11 @@ abstract class BaseCommand implements Callable<Integer> {
   final ParameterException usage(String message) {
     return new ParameterException(spec.commandLine(), message);
   }
+
+  /** Refuses a {@code --limit} outside 1 to 1,000,000 as bad usage. */
+  final void requireLimit(int limit) {
+    if (limit < 1 || limit > 1_000_000) {
+      throw usage("--limit must be between 1 and 1000000, was " + limit);
+    }
+  }
 }

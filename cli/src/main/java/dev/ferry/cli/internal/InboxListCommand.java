@@ -6,10 +6,10 @@ import dev.ferry.cli.Ferry;
 import dev.ferry.store.InboundMutation;
 import dev.ferry.store.SyncStore;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ferry inbox list}. */
@@ -20,12 +20,7 @@ import picocli.CommandLine.Option;
     description = "Lists the pulled mutations in the inbound quarantine in server order, with their error.")
 final class InboxListCommand extends BaseCommand {
 
-  @Option(names = "--db", required = true, paramLabel = "FILE", description = "the local SQLite file")
-  Path db;
-
-  @Option(names = "--target", defaultValue = "cloud", paramLabel = "TARGET",
-      description = "the sync target (default: ${DEFAULT-VALUE})")
-  String target;
+  @Mixin LocalTarget local;
 
   @Option(names = "--limit", defaultValue = "100", paramLabel = "N",
       description = "list at most N mutations (default: ${DEFAULT-VALUE})")
@@ -36,13 +31,9 @@ final class InboxListCommand extends BaseCommand {
 
   @Override
   public Integer call() {
-    if (limit < 1 || limit > 1_000_000) {
-      throw usage("--limit must be between 1 and 1000000, was " + limit);
-    }
-    if (target.isBlank()) {
-      throw usage("--target must not be blank");
-    }
-    try (SyncStore store = LocalFile.openExisting(spec, db)) {
+    requireLimit(limit);
+    String target = local.requireTarget();
+    try (SyncStore store = LocalFile.openExisting(spec, local.db)) {
       List<InboundMutation> rows = store.inbox().list(target, 0, limit);
       long count = store.inbox().count(target);
       if (json) {
@@ -72,7 +63,7 @@ final class InboxListCommand extends BaseCommand {
   }
 
   private void table(PrintWriter out, List<InboundMutation> rows, long count) {
-    out.printf("target %s: %d quarantined pulled mutation(s)%n", target, count);
+    out.printf("target %s: %d quarantined pulled mutation(s)%n", local.target, count);
     if (rows.isEmpty()) {
       out.println("(none)");
       out.flush();

@@ -5,12 +5,11 @@ import dev.ferry.cli.Ferry;
 import dev.ferry.store.DocumentApplier;
 import dev.ferry.store.Inbox;
 import dev.ferry.store.SyncStore;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code ferry inbox retry SERVER_SEQ…}: with the document applier, the only one the command line
@@ -25,27 +24,18 @@ import picocli.CommandLine.Parameters;
         + " local write waits behind it. One that fails again stays quarantined; exit 1 then.")
 final class InboxRetryCommand extends BaseCommand {
 
-  @Option(names = "--db", required = true, paramLabel = "FILE", description = "the local SQLite file")
-  Path db;
+  @Mixin LocalTarget local;
 
-  @Option(names = "--target", defaultValue = "cloud", paramLabel = "TARGET",
-      description = "the sync target (default: ${DEFAULT-VALUE})")
-  String target;
-
-  @Parameters(arity = "1..*", paramLabel = "SERVER_SEQ", description = "server seqs, as 'ferry inbox list' shows them")
-  List<Long> seqs;
+  @Mixin ServerSeqs serverSeqs;
 
   @Option(names = "--json", description = "print the result as one JSON document")
   boolean json;
 
   @Override
   public Integer call() {
-    for (long seq : seqs) {
-      if (seq < 1) {
-        throw usage("SERVER_SEQ must be positive, was " + seq);
-      }
-    }
-    try (SyncStore store = LocalFile.openExisting(spec, db)) {
+    List<Long> seqs = serverSeqs.positive();
+    String target = local.target;
+    try (SyncStore store = LocalFile.openExisting(spec, local.db)) {
       Optional<String> bound = store.targets().applierId(target);
       if (bound.isPresent() && !bound.get().equals(DocumentApplier.ID)) {
         throw CliFailure.failed("target " + target + " was set up with applier '" + bound.get() + "', which the"

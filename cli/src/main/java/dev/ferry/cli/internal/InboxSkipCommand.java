@@ -2,11 +2,10 @@ package dev.ferry.cli.internal;
 
 import dev.ferry.cli.Ferry;
 import dev.ferry.store.SyncStore;
-import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code ferry inbox skip SERVER_SEQ…}. */
 @Command(
@@ -17,28 +16,19 @@ import picocli.CommandLine.Parameters;
         + " that is not quarantined refuses the whole request: nothing changes, exit 1.")
 final class InboxSkipCommand extends BaseCommand {
 
-  @Option(names = "--db", required = true, paramLabel = "FILE", description = "the local SQLite file")
-  Path db;
+  @Mixin LocalTarget local;
 
-  @Option(names = "--target", defaultValue = "cloud", paramLabel = "TARGET",
-      description = "the sync target (default: ${DEFAULT-VALUE})")
-  String target;
-
-  @Parameters(arity = "1..*", paramLabel = "SERVER_SEQ", description = "server seqs, as 'ferry inbox list' shows them")
-  List<Long> seqs;
+  @Mixin ServerSeqs serverSeqs;
 
   @Option(names = "--json", description = "print the result as one JSON document")
   boolean json;
 
   @Override
   public Integer call() {
-    for (long seq : seqs) {
-      if (seq < 1) {
-        throw usage("SERVER_SEQ must be positive, was " + seq);
-      }
-    }
+    List<Long> seqs = serverSeqs.positive();
+    String target = local.target;
     List<Long> distinct = seqs.stream().distinct().toList();
-    try (SyncStore store = LocalFile.openExisting(spec, db)) {
+    try (SyncStore store = LocalFile.openExisting(spec, local.db)) {
       List<Long> missing = distinct.stream().filter(s -> store.inbox().get(target, s).isEmpty()).toList();
       if (!missing.isEmpty()) {
         throw CliFailure.failed("nothing skipped: not quarantined: " + missing + "; see 'ferry inbox list'");

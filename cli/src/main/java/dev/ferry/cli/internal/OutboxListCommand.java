@@ -7,11 +7,11 @@ import dev.ferry.store.MutationState;
 import dev.ferry.store.PendingMutation;
 import dev.ferry.store.SyncStore;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ferry outbox list}. */
@@ -30,12 +30,7 @@ final class OutboxListCommand extends BaseCommand {
     acked
   }
 
-  @Option(names = "--db", required = true, paramLabel = "FILE", description = "the local SQLite file")
-  Path db;
-
-  @Option(names = "--target", defaultValue = "cloud", paramLabel = "TARGET",
-      description = "the sync target (default: ${DEFAULT-VALUE})")
-  String target;
+  @Mixin LocalTarget local;
 
   @Option(names = "--state", defaultValue = "all", paramLabel = "STATE",
       description = "all (pending and quarantined), pending, quarantined or acked (default: ${DEFAULT-VALUE})")
@@ -50,13 +45,9 @@ final class OutboxListCommand extends BaseCommand {
 
   @Override
   public Integer call() {
-    if (limit < 1 || limit > 1_000_000) {
-      throw usage("--limit must be between 1 and 1000000, was " + limit);
-    }
-    if (target.isBlank()) {
-      throw usage("--target must not be blank");
-    }
-    try (SyncStore store = LocalFile.openExisting(spec, db)) {
+    requireLimit(limit);
+    String target = local.requireTarget();
+    try (SyncStore store = LocalFile.openExisting(spec, local.db)) {
       List<PendingMutation> rows = new ArrayList<>();
       for (MutationState s : states()) {
         rows.addAll(store.outbox().list(target, s, limit));
@@ -101,7 +92,7 @@ final class OutboxListCommand extends BaseCommand {
   }
 
   private void table(PrintWriter out, List<PendingMutation> rows, long pending, long quarantined) {
-    out.printf("target %s: %d pending, %d quarantined%n", target, pending, quarantined);
+    out.printf("target %s: %d pending, %d quarantined%n", local.target, pending, quarantined);
     if (rows.isEmpty()) {
       out.println("(no rows)");
       return;

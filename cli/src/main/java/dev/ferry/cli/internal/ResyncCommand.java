@@ -11,11 +11,11 @@ import dev.ferry.store.MutationApplier;
 import dev.ferry.store.RemoteMutation;
 import dev.ferry.store.SyncStore;
 import dev.ferry.store.TargetStore;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ferry resync}: rebuilds a target's synced state from the server's log, under the lease. */
@@ -43,12 +43,7 @@ import picocli.CommandLine.Option;
     })
 final class ResyncCommand extends BaseCommand {
 
-  @Option(names = "--db", required = true, paramLabel = "FILE", description = "the local SQLite file")
-  Path db;
-
-  @Option(names = "--target", defaultValue = "cloud", paramLabel = "TARGET",
-      description = "the sync target (default: ${DEFAULT-VALUE})")
-  String target;
+  @Mixin LocalTarget local;
 
   @Option(names = "--host-cleared",
       description = "the target uses a host's own applier and the host has cleared what it wrote from the server")
@@ -67,21 +62,19 @@ final class ResyncCommand extends BaseCommand {
 
   @Override
   public Integer call() {
-    if (target.isBlank()) {
-      throw usage("--target must not be blank");
-    }
-    try (SyncStore store = LocalFile.openExisting(spec, db)) {
-      Optional<String> bound = store.targets().applierId(target);
+    local.requireTarget();
+    try (SyncStore store = LocalFile.openExisting(spec, local.db)) {
+      Optional<String> bound = store.targets().applierId(local.target);
       boolean documents = bound.isEmpty() || bound.get().equals(DocumentApplier.ID);
       if (!documents && !hostCleared) {
-        throw CliFailure.failed("target " + target + " is set up with applier '" + bound.get() + "', which Ferry"
+        throw CliFailure.failed("target " + local.target + " is set up with applier '" + bound.get() + "', which Ferry"
             + " cannot reset: clear what it wrote from the server, then run ferry resync --host-cleared");
       }
       MutationApplier applier = documents ? new DocumentApplier() : new HostApplier(bound.get());
       String owner = LeaseStore.defaultOwner();
-      LeaseInfo lease = store.leases().acquire(target, owner, Duration.ofMinutes(1));
+      LeaseInfo lease = store.leases().acquire(local.target, owner, Duration.ofMinutes(1));
       if (!lease.isHeldBy(owner)) {
-        note("ferry resync: the lease of target " + target + " is held by " + lease.owner()
+        note("ferry resync: the lease of target " + local.target + " is held by " + lease.owner()
             + "; stop the process that syncs this file first");
         return Ferry.LEASE_BUSY;
       }
@@ -96,11 +89,11 @@ final class ResyncCommand extends BaseCommand {
     } finally {
       store.leases().release(lease.fence());
     }
-    String line = "resynced target " + target + ": " + reset.requeued() + " acked local mutations queued to push"
-        + " again, cursor back to 0" + (store.targets().pauseReasons(target).contains(TargetStore.RESYNC_REQUIRED)
+    String line = "resynced target " + local.target + ": " + reset.requeued() + " acked local mutations queued to push"
+        + " again, cursor back to 0" + (store.targets().pauseReasons(local.target).contains(TargetStore.RESYNC_REQUIRED)
             ? "" : ", not paused for a resync") + "; the next sync rebuilds from the server's log";
     if (json) {
-      ObjectNode o = Json.object().put("target", target).put("rebuilt", reset.rebuilt())
+      ObjectNode o = Json.object().put("target", local.target).put("rebuilt", reset.rebuilt())
           .put("requeued", reset.requeued()).put("at", Instant.now().toString());
       Json.print(out(), o);
     } else {

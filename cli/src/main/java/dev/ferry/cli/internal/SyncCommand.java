@@ -25,6 +25,7 @@ import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ferry sync}: one cycle for a local file against a server, under the lease. */
@@ -50,8 +51,7 @@ import picocli.CommandLine.Option;
     })
 final class SyncCommand extends BaseCommand {
 
-  @Option(names = "--db", required = true, paramLabel = "FILE", description = "the local SQLite file")
-  Path db;
+  @Mixin LocalTarget local;
 
   @Option(names = "--server", required = true, paramLabel = "URL",
       description = "the sync server's base URL, e.g. http://127.0.0.1:8787")
@@ -59,10 +59,6 @@ final class SyncCommand extends BaseCommand {
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   TokenSource token;
-
-  @Option(names = "--target", defaultValue = "cloud", paramLabel = "TARGET",
-      description = "the sync target (default: ${DEFAULT-VALUE})")
-  String target;
 
   @Option(names = "--allow-insecure-http",
       description = "send the token over plain http to a host that is not loopback")
@@ -93,28 +89,26 @@ final class SyncCommand extends BaseCommand {
 
   @Override
   public Integer call() {
-    if (target.isBlank()) {
-      throw usage("--target must not be blank");
-    }
+    local.requireTarget();
     if (maxSeconds < 1 || maxSeconds > MAX_SECONDS) {
       throw usage("--max-seconds must be between 1 and " + MAX_SECONDS + " but was " + maxSeconds);
     }
     String bearer = bearerToken();
     HttpSyncTransport transport = transport(bearer);
-    boolean created = !Files.exists(db);
-    try (transport; SyncStore store = SyncStore.open(db)) {
+    boolean created = !Files.exists(local.db);
+    try (transport; SyncStore store = SyncStore.open(local.db)) {
       if (created) {
-        note("created " + db + " (a new replica)");
+        note("created " + local.db + " (a new replica)");
       }
-      Optional<String> bound = store.targets().applierId(target);
+      Optional<String> bound = store.targets().applierId(local.target);
       String pushOnlyReason = bound.filter(id -> !id.equals(DocumentApplier.ID))
-          .map(id -> "target " + target + " is set up with applier '" + id + "', not the document applier: pushing"
-              + " only (pulling would move the cursor past mutations that applier never saw)")
+          .map(id -> "target " + local.target + " is set up with applier '" + id + "', not the document applier:"
+              + " pushing only (pulling would move the cursor past mutations that applier never saw)")
           .orElse(null);
       if (pushOnlyReason != null) {
         note(pushOnlyReason);
       }
-      SyncConfig config = SyncConfig.builder().target(target).pull(pushOnlyReason == null)
+      SyncConfig config = SyncConfig.builder().target(local.target).pull(pushOnlyReason == null)
           .longPollWait(Duration.ZERO).changeCheckInterval(Duration.ZERO).build();
       try (SyncManager manager = SyncManager.create(store, transport, new DocumentApplier(), config)) {
         Bounded run = runBounded(store, manager);
@@ -218,9 +212,9 @@ final class SyncCommand extends BaseCommand {
     if (!Progress.onTerminal()) {
       return manager.runOnce();
     }
-    long before = store.outbox().pendingCount(target);
+    long before = store.outbox().pendingCount(local.target);
     try (Progress progress = Progress.start("pushing", before, " mutations",
-        () -> Math.max(0, before - store.outbox().pendingCount(target)))) {
+        () -> Math.max(0, before - store.outbox().pendingCount(local.target)))) {
       Thread refresher = new Thread(() -> {
         while (!Thread.currentThread().isInterrupted()) {
           progress.refresh();
@@ -248,7 +242,7 @@ final class SyncCommand extends BaseCommand {
           + STOP_GRACE.toSeconds() + " s more (what it acked and applied is kept)";
       if (json) {
         ObjectNode o = Json.object().put("outcome", "timed_out").put("exit_code", Ferry.FAILED)
-            .put("target", target).put("server", server).put("timed_out", true).put("max_seconds", maxSeconds);
+            .put("target", local.target).put("server", server).put("timed_out", true).put("max_seconds", maxSeconds);
         o.set("status", Json.parse(statusJson));
         Json.print(out(), o);
       }
@@ -267,7 +261,7 @@ final class SyncCommand extends BaseCommand {
     if (json) {
       ObjectNode o = Json.object().put("outcome", run.timedOut() ? "timed_out" : r.outcome().wireName())
           .put("exit_code", code).put("timed_out", run.timedOut()).put("max_seconds", maxSeconds)
-          .put("target", target).put("server", server).put("push_only", pushOnlyReason != null)
+          .put("target", local.target).put("server", server).put("push_only", pushOnlyReason != null)
           .put("push_only_reason", pushOnlyReason).put("pushed", r.pushed()).put("quarantined", r.quarantined())
           .put("held_back", r.heldBack()).put("pulled", r.pulled()).put("applied", r.applied())
           .put("phase", r.phase().wireName())
@@ -296,20 +290,20 @@ final class SyncCommand extends BaseCommand {
   private String summary(SyncStore store, CycleResult r) {
     String counts = counts(r);
     return switch (r.outcome()) {
-      case SUCCESS -> "synced target " + target + " with " + server + ": " + counts
+      case SUCCESS -> "synced target " + local.target + " with " + server + ": " + counts
           + (r.pullSkipped() ? " (push only)" : "") + " in " + r.duration().toMillis() + " ms";
-      case LEASE_HELD_ELSEWHERE -> "the lease of target " + target + " is held by " + r.leaseOwner()
+      case LEASE_HELD_ELSEWHERE -> "the lease of target " + local.target + " is held by " + r.leaseOwner()
           + leaseExpiry(store) + "; another process syncs this file, try again later";
-      case PAUSED -> r.reasonCode() == ReasonCode.RESYNC_REQUIRED ? "not synced: target " + target + ": "
-          + r.reasonMessage() : "not synced: target " + target + " is paused (" + String.join(", ",
-          store.targets().pauseReasons(target)) + "); 'ferry resume' removes a reason";
+      case PAUSED -> r.reasonCode() == ReasonCode.RESYNC_REQUIRED ? "not synced: target " + local.target + ": "
+          + r.reasonMessage() : "not synced: target " + local.target + " is paused (" + String.join(", ",
+          store.targets().pauseReasons(local.target)) + "); 'ferry resume' removes a reason";
       default -> "sync " + r.outcome().wireName() + ": " + (r.reasonCode() == null ? "" : r.reasonCode().wireName())
           + (r.reasonMessage() == null ? "" : ": " + r.reasonMessage()) + " (" + counts + ")";
     };
   }
 
   private String leaseExpiry(SyncStore store) {
-    return store.leases().current(target).filter(LeaseInfo::held)
+    return store.leases().current(local.target).filter(LeaseInfo::held)
         .map(l -> " until " + Instant.ofEpochMilli(l.expiresAtMillis()) + " unless renewed").orElse("");
   }
 }

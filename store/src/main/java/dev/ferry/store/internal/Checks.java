@@ -46,4 +46,22 @@ public final class Checks {
     }
     return value;
   }
+
+  /**
+   * Checks a pulled mutation's fields as the server sent them, before it is known to be valid (an
+   * unmappable or quarantined one may hold blank text): a positive server seq, no field null.
+   *
+   * @throws IllegalArgumentException for a non-positive {@code serverSeq}
+   * @throws NullPointerException naming the first null field
+   */
+  public static void asSent(long serverSeq, String replicaId, String project, String entity, String entityKey,
+      String op, String payloadJson) {
+    positive(serverSeq, "serverSeq");
+    notNull(replicaId, "replicaId");
+    notNull(project, "project");
+    notNull(entity, "entity");
+    notNull(entityKey, "entityKey");
+    notNull(op, "op");
+    notNull(payloadJson, "payloadJson");
+  }
 }

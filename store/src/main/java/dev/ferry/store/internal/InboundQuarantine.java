@@ -106,7 +106,7 @@ public final class InboundQuarantine {
 
   /** Whether the target has anything quarantined. */
   public static boolean any(Tx tx, String target) throws SQLException {
-    return bool(tx, ANY, target);
+    return tx.bool(ANY, target);
   }
 
   /** How many mutations of the target are quarantined. */
@@ -221,7 +221,7 @@ public final class InboundQuarantine {
 
   /** Forgets failed attempts at or below the cursor: those mutations were applied, or went elsewhere. */
   public static void clearAttemptsUpTo(Tx tx, String target, long cursor) throws SQLException {
-    if (!bool(tx, ANY_ATTEMPTS, target)) {
+    if (!tx.bool(ANY_ATTEMPTS, target)) {
       return;
     }
     PreparedStatement ps = tx.statement(CLEAR_ATTEMPTS_UP_TO);
@@ -235,15 +235,6 @@ public final class InboundQuarantine {
     ps.setString(1, target);
     ps.setLong(2, serverSeq);
     ps.executeUpdate();
-  }
-
-  private static boolean bool(Tx tx, String sql, String target) throws SQLException {
-    PreparedStatement ps = tx.statement(sql);
-    ps.setString(1, target);
-    try (ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getBoolean(1);
-    }
   }
 
   private static InboundMutation read(ResultSet rs) throws SQLException {

@@ -1,7 +1,6 @@
 package dev.ferry.store.internal;
 
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
 import org.jspecify.annotations.Nullable;
@@ -53,12 +52,7 @@ public final class Released {
 
   /** Whether the target has any released write waiting for its echo. */
   public static boolean any(Tx tx, String target) throws SQLException {
-    PreparedStatement ps = tx.statement(ANY);
-    ps.setString(1, target);
-    try (ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getBoolean(1);
-    }
+    return tx.bool(ANY, target);
   }
 
   /** Removes the entry of local write {@code seq}; returns whether there was one (its echo must be applied). */

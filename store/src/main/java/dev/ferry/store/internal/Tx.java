@@ -3,6 +3,7 @@ package dev.ferry.store.internal;
 import dev.ferry.store.StoreConfig;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.jdbi.v3.core.Handle;
 
@@ -42,6 +43,16 @@ public final class Tx {
    */
   public PreparedStatement statement(String sql) throws SQLException {
     return statements.get(handle.getConnection(), sql);
+  }
+
+  /** Runs {@code sql}, a query of one boolean row with {@code target} as its only parameter. */
+  public boolean bool(String sql, String target) throws SQLException {
+    PreparedStatement ps = statement(sql);
+    ps.setString(1, target);
+    try (ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getBoolean(1);
+    }
   }
 
   /** "Now" for this unit of work, read once from the store's clock, epoch milliseconds. */
