@@ -20,6 +20,20 @@ public final class Await {
     }
   }
 
+  /**
+   * Checks that {@code condition} stays true for the whole of {@code window}, failing at the first
+   * check where it is false: for what must not happen, instead of sleeping and checking once.
+   */
+  public static void holds(String what, Duration window, BooleanSupplier condition) {
+    long end = System.nanoTime() + window.toNanos();
+    do {
+      if (!condition.getAsBoolean()) {
+        throw new AssertionError("no longer true: " + what);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+    } while (System.nanoTime() - end < 0);
+  }
+
   public static void until(String what, BooleanSupplier condition) {
     until(what, Duration.ofSeconds(60), condition);
   }
