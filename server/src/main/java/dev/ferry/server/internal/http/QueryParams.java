@@ -1,6 +1,5 @@
 package dev.ferry.server.internal.http;
 
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,11 +19,6 @@ final class QueryParams {
 
   private QueryParams(List<String> pairs) {
     this.pairs = pairs;
-  }
-
-  /** The parameters of {@code uri}'s raw (still encoded) query. */
-  static QueryParams of(URI uri) {
-    return of(uri.getRawQuery());
   }
 
   /** The parameters of a raw (still percent-encoded) query string, or none when it is null. */
