@@ -180,7 +180,7 @@ final class CycleOutcomes {
     String success = (code == null ? "" : code.wireName()) + "\n" + Objects.toString(message, "");
     boolean unchanged = success.equals(recordedSuccess) && before.consecutiveFailures() == 0;
     if (!unchanged || nowNanos - lastSuccessRecordedNanos >= SUCCESS_RECORD_INTERVAL_NANOS) {
-      ErrorEntry reset = resetNote == null ? null : new ErrorEntry(now, ReasonCode.LOG_RESET.wireName(), resetNote);
+      ErrorEntry reset = resetEntry(now, resetNote);
       writer.recordCycle(new CycleRecord(Phase.HEALTHY.wireName(), Outcome.SUCCESS.wireName(), durationMs, false, 0,
           null, code == null ? null : code.wireName(), message, before.lastError(), now, reset, BackoffState.NONE,
           BackoffState.NONE));
@@ -339,7 +339,7 @@ final class CycleOutcomes {
     Long until = lanes.state(side).backoffUntil();
     int failures = lanes.failures();
     // A log reset recovered by the side that ran stays in the error history, as on a full success.
-    ErrorEntry reset = resetNote == null ? null : new ErrorEntry(now, ReasonCode.LOG_RESET.wireName(), resetNote);
+    ErrorEntry reset = resetEntry(now, resetNote);
     writer.recordCycle(new CycleRecord(failedPhase.wireName(), Outcome.SUCCESS.wireName(), millisSince(t0), false,
         failures, until, before.reasonCode() == null ? null : before.reasonCode().wireName(), before.reasonMessage(),
         before.lastError(), now, reset, lanes.state(Side.PUSH), lanes.state(Side.PULL)));
@@ -350,6 +350,11 @@ final class CycleOutcomes {
     LiveState after = tracker.live();
     return result(Outcome.SUCCESS, after.phase(), after.reasonCode(), after.reasonMessage(), keeper.owner(),
         pullSkipped, until == null ? null : Instant.ofEpochMilli(until), t0, pushed, pulled);
+  }
+
+  /** The error-history entry of a recovered log reset, or null when the cycle recovered none. */
+  private static @Nullable ErrorEntry resetEntry(long now, @Nullable String resetNote) {
+    return resetNote == null ? null : new ErrorEntry(now, ReasonCode.LOG_RESET.wireName(), resetNote);
   }
 
   CycleResult result(Outcome outcome, Phase phase, @Nullable ReasonCode code, @Nullable String message,
